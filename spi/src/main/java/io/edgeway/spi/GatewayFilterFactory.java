@@ -1,0 +1,46 @@
+package io.edgeway.spi;
+
+/**
+ * Creates a filter from its YAML configuration. Factories are discovered with
+ * {@link java.util.ServiceLoader} (a {@code META-INF/services/io.edgeway.spi.GatewayFilterFactory}
+ * entry), exactly the same way for built-in and third-party filters.
+ *
+ * <p>The route's YAML names a filter by {@link #name()}; its value is bound to
+ * {@link #configType()} before {@link #create} is called. Record components map to kebab-case
+ * keys ({@code maxEntrySize} reads {@code max-entry-size}); unknown keys are rejected; an absent
+ * key binds as {@code null} so the record's compact constructor can apply defaults. The compact
+ * constructor validates: an {@link IllegalArgumentException} it throws is reported to the operator
+ * with the file, line, column and key path of the filter's configuration.
+ *
+ * <p>Supported component types: {@code String}, {@code boolean}/{@code Boolean}, {@code int},
+ * {@code long}, {@code double} (and boxed), {@code java.time.Duration} ({@code 250ms}, {@code 5s},
+ * {@code 1m}, {@code 2h}, {@code 1d}), {@link DataSize} ({@code 64KiB}, {@code 10MiB}),
+ * {@link Percentage} ({@code 50%}), enums (kebab-case constants), nested records,
+ * {@code List<T>} (a scalar binds as a one-element list) and {@code Map<String, T>}. A record with a
+ * public static {@code of(String)} method also accepts a scalar.
+ *
+ * @param <C> the configuration record
+ */
+public interface GatewayFilterFactory<C extends Record> {
+
+  /** The YAML key of this filter, in kebab-case, e.g. {@code "rate-limit"}. Unique per gateway. */
+  String name();
+
+  /** The stage this filter runs in. */
+  Stage stage();
+
+  /** The configuration record the filter's YAML value is bound to. */
+  Class<C> configType();
+
+  /**
+   * Creates the filter for one route. Called once per route at load time (and again for each
+   * reload), never per request: precompute everything here.
+   *
+   * @param config the bound, validated configuration
+   * @param context the route and gateway services available to the filter
+   * @return the filter; may keep state for the route's lifetime
+   * @throws IllegalArgumentException when the configuration is valid on its own but cannot be
+   *     applied (e.g. it names an unknown provider); reported like a validation error
+   */
+  GatewayFilter create(C config, FilterContext context);
+}

@@ -1,0 +1,53 @@
+package io.edgeway.spi;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import java.util.Map;
+
+/**
+ * The request as the gateway will send it upstream. The path is the one canonical form the
+ * gateway computed once (percent-decoded unreserved characters, no dot segments, no empty
+ * segments): routing, every filter and the upstream see the same path.
+ *
+ * <p>Headers are mutable and are what the upstream receives, after hop-by-hop headers were
+ * removed; the gateway adds {@code X-Forwarded-*}, {@code Forwarded}, {@code X-Request-Id} and
+ * {@code traceparent} itself.
+ */
+public interface GatewayRequest {
+
+  /** The request method. */
+  HttpMethod method();
+
+  /** The canonical request path, as routed, without the query string. */
+  String path();
+
+  /** The path that will be sent upstream (after strip-prefix or rewrite). */
+  String upstreamPath();
+
+  /** Replaces the path sent upstream; it must start with {@code /}. */
+  void upstreamPath(String path);
+
+  /** The raw query string without {@code ?}, or null when the request had none. */
+  String query();
+
+  /** The request host, lower-cased, without the port. */
+  String host();
+
+  /** {@code http} or {@code https}, as the client connected. */
+  String scheme();
+
+  /** The client IP, resolved through the configured trusted proxies. */
+  String clientIp();
+
+  /** Values captured by the route's path template, e.g. {@code id} for {@code /users/{id}}. */
+  Map<String, String> pathParams();
+
+  /** The headers to send upstream (mutable). */
+  MultiMap headers();
+
+  /** The request body (streamed unless a filter buffered it). */
+  Body body();
+
+  /** Replaces the body, e.g. with a buffered copy a retry can send again. */
+  void body(Body body);
+}
