@@ -1,2 +1,175 @@
 package io.edgeway.cli;
-public final class Main { public static void main(String[] a) {} }
+
+import io.edgeway.config.ConfigError;
+import io.edgeway.config.ConfigException;
+import io.edgeway.config.ConfigLoader;
+import io.edgeway.config.LoadedConfig;
+import io.edgeway.runtime.Gateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar edgeway.jar [--config FILE] [--check]}.
+ *
+ * <p>Exit codes: 0 started and later stopped cleanly, or {@code --check} found the configuration
+ * valid; 1 the gateway failed at run time (e.g. a port could not be bound); 2 the configuration is
+ * invalid (every error printed, compiler-style); 64 wrong command-line usage.
+ */
+public final class Main {
+  public static final int OK = 0;
+  public static final int RUNTIME_FAILURE = 1;
+  public static final int INVALID_CONFIG = 2;
+  public static final int USAGE = 64;
+
+  private static final String DEFAULT_CONFIG = "config/edgeway.yaml";
+  private static final String EMBEDDED_CONFIG = "/config/edgeway.yaml";
+  private static final String USAGE_TEXT = """
+      usage: java -jar edgeway.jar [--config FILE] [--check]
+        --config FILE  the gateway configuration (default: config/edgeway.yaml if present,
+                       else the embedded default configuration)
+        --check        validate the configuration, print every error, and exit
+      exit codes: 0 ok, 1 runtime failure, 2 invalid configuration, 64 usage error""";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (code != OK || isCheck(args)) {
+      System.exit(code);
+    }
+  }
+
+  static boolean isCheck(String[] args) {
+    for (String a : args) {
+      if (a.equals("--check")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs the command; returns an exit code, or {@link #OK} once the gateway is serving. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    String configFile = null;
+    boolean check = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config" -> {
+          if (i + 1 >= args.length) {
+            err.println("edgeway: --config needs a file\n" + USAGE_TEXT);
+            return USAGE;
+          }
+          configFile = args[++i];
+        }
+        case "--check" -> check = true;
+        case "--help", "-h" -> {
+          out.println(USAGE_TEXT);
+          return OK;
+        }
+        default -> {
+          err.println("edgeway: unknown argument '" + args[i] + "'\n" + USAGE_TEXT);
+          return USAGE;
+        }
+      }
+    }
+    LoadedConfig loaded;
+    String source;
+    try {
+      if (configFile == null && !Files.exists(Path.of(DEFAULT_CONFIG))) {
+        source = "embedded:" + DEFAULT_CONFIG;
+        loaded = ConfigLoader.load(source, embeddedDefault());
+      } else {
+        Path path = Path.of(configFile == null ? DEFAULT_CONFIG : configFile);
+        if (!Files.isRegularFile(path)) {
+          err.println("edgeway: " + path + ": no such configuration file");
+          return INVALID_CONFIG;
+        }
+        source = path.toString();
+        loaded = ConfigLoader.load(path);
+      }
+    } catch (ConfigException e) {
+      printErrors(e, err);
+      return INVALID_CONFIG;
+    }
+    if (check) {
+      // Compile routes and filters too: --check must catch everything start-up would.
+      Vertx vertx = Vertx.vertx();
+      try {
+        new io.edgeway.runtime.RouteCompiler(vertx,
+            io.edgeway.filter.FilterRegistry.discover(java.util.List.of(Main.class.getClassLoader())),
+            new io.edgeway.runtime.GatewayServices(), 1).compile(loaded, source).close();
+        out.println(source + ": configuration OK (" + loaded.config().routes().size() + " routes)");
+        return OK;
+      } catch (ConfigException e) {
+        printErrors(e, err);
+        return INVALID_CONFIG;
+      } finally {
+        vertx.close();
+      }
+    }
+    return start(loaded, source, err);
+  }
+
+  private static int start(LoadedConfig loaded, String source, PrintStream err) {
+    Logger log = LoggerFactory.getLogger(Main.class);
+    int loops = loaded.config().server().instances();
+    Vertx vertx = Vertx.vertx(new VertxOptions()
+        .setEventLoopPoolSize(loops)
+        .setPreferNativeTransport(true)
+        .setBlockedThreadCheckInterval(1000)
+        .setMaxEventLoopExecuteTime(2000)
+        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(vertx, loaded, source).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e instanceof ConfigException || e.getCause() == null ? e : e.getCause();
+      if (cause instanceof ConfigException ce) {
+        printErrors(ce, err);
+        vertx.close();
+        return INVALID_CONFIG;
+      }
+      err.println("edgeway: failed to start: " + cause.getMessage());
+      log.error("start-up failed", cause);
+      vertx.close();
+      return RUNTIME_FAILURE;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutting down: draining in-flight requests (grace {})", gateway.shutdownGrace());
+      try {
+        gateway.stop(gateway.shutdownGrace()).await(gateway.shutdownGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("shutdown did not complete cleanly: {}", e.toString());
+      }
+    }, "edgeway-shutdown"));
+    return OK;
+  }
+
+  private static String embeddedDefault() throws ConfigException {
+    try (InputStream in = Main.class.getResourceAsStream(EMBEDDED_CONFIG)) {
+      if (in == null) {
+        throw new IllegalStateException("the embedded default configuration is missing from the jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the embedded default configuration", e);
+    }
+  }
+
+  private static void printErrors(ConfigException e, PrintStream err) {
+    for (ConfigError error : e.errors()) {
+      err.println(error);
+    }
+    err.println("edgeway: " + e.errors().size() + " configuration error" + (e.errors().size() == 1 ? "" : "s"));
+  }
+}

@@ -1,0 +1,118 @@
+package io.edgeway.admin;
+
+import io.edgeway.config.MatchConfig;
+import io.edgeway.config.RouteConfig;
+import io.edgeway.config.TargetConfig;
+import io.edgeway.exchange.ProblemResponses;
+import io.edgeway.runtime.CompiledRoute;
+import io.edgeway.runtime.GatewayRuntime;
+import io.edgeway.runtime.RouteSnapshot;
+import io.edgeway.spi.GatewayResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The admin API on its own port (127.0.0.1 by default, never the public listener):
+ * {@code GET /health} (liveness), {@code GET /ready} (config loaded and listeners bound),
+ * {@code GET /routes} (the running route table). Other features register more endpoints with
+ * {@link #register}.
+ */
+public final class AdminServer {
+  private final Vertx vertx;
+  private final GatewayRuntime runtime;
+  private final Map<String, Function<HttpServerRequest, Future<JsonObject>>> endpoints = new LinkedHashMap<>();
+  private HttpServer server;
+
+  public AdminServer(Vertx vertx, GatewayRuntime runtime) {
+    this.vertx = vertx;
+    this.runtime = runtime;
+    endpoints.put("/health", req -> Future.succeededFuture(new JsonObject().put("status", "UP")));
+    endpoints.put("/routes", req -> Future.succeededFuture(routes(runtime.snapshot())));
+  }
+
+  /** Adds a {@code GET} endpoint answering JSON; must be called before {@link #start}. */
+  public void register(String path, Function<HttpServerRequest, Future<JsonObject>> handler) {
+    endpoints.put(path, handler);
+  }
+
+  public Future<Integer> start(String host, int port) {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    return server.listen(port, host).map(HttpServer::actualPort);
+  }
+
+  public Future<Void> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void handle(HttpServerRequest req) {
+    if (req.path().equals("/ready")) {
+      boolean ready = runtime.isReady();
+      req.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("ready", ready).encode());
+      return;
+    }
+    Function<HttpServerRequest, Future<JsonObject>> endpoint = endpoints.get(req.path());
+    if (endpoint == null) {
+      send(req, ProblemResponses.render(404, "not_found", "No such admin endpoint", null, null));
+      return;
+    }
+    if (req.method() != HttpMethod.GET) {
+      GatewayResponse problem = ProblemResponses.render(405, "method_not_allowed", "Admin endpoints answer GET", null, null);
+      problem.headers().set("Allow", "GET");
+      send(req, problem);
+      return;
+    }
+    endpoint.apply(req).onComplete(ar -> {
+      if (ar.succeeded()) {
+        req.response().putHeader("Content-Type", "application/json").end(ar.result().encodePrettily());
+      } else {
+        send(req, ProblemResponses.render(500, "internal_error", "Admin endpoint failed", null, null));
+      }
+    });
+  }
+
+  private static void send(HttpServerRequest req, GatewayResponse problem) {
+    req.response().setStatusCode(problem.status());
+    req.response().headers().addAll(problem.headers());
+    req.response().end(problem.body().buffer());
+  }
+
+  static JsonObject routes(RouteSnapshot snapshot) {
+    JsonArray routes = new JsonArray();
+    for (CompiledRoute route : snapshot.routes()) {
+      RouteConfig c = route.config();
+      MatchConfig m = c.match();
+      JsonArray targets = new JsonArray();
+      for (TargetConfig t : c.upstream().targets()) {
+        targets.add(new JsonObject().put("url", t.url()).put("weight", t.weight()));
+      }
+      JsonArray filters = new JsonArray();
+      c.filters().forEach(f -> filters.add(f.name()));
+      routes.add(new JsonObject()
+          .put("id", c.id())
+          .put("match", new JsonObject()
+              .put("path", m.path())
+              .put("methods", new JsonArray(m.methods() == null ? java.util.List.of() : m.methods()))
+              .put("host", m.host())
+              .put("headers", m.headers() == null ? null : new JsonObject(new LinkedHashMap<>(m.headers()))))
+          .put("upstream", new JsonObject()
+              .put("targets", targets)
+              .put("loadBalancing", c.upstream().loadBalancing().name().toLowerCase().replace('_', '-')))
+          .put("filters", filters)
+          .put("maxBodyBytes", route.maxBodyBytes())
+          .put("websocket", route.websocket()));
+    }
+    return new JsonObject()
+        .put("source", snapshot.source())
+        .put("loadedAt", snapshot.loadedAt().toString())
+        .put("routes", routes);
+  }
+}

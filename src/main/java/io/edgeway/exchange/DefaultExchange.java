@@ -1,0 +1,135 @@
+package io.edgeway.exchange;
+
+import io.edgeway.spi.AttributeKey;
+import io.edgeway.spi.Exchange;
+import io.edgeway.spi.ExchangeOutcome;
+import io.edgeway.spi.GatewayRequest;
+import io.edgeway.spi.GatewayResponse;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's {@link Exchange}. Confined to one event loop. Attributes live in a small array
+ * indexed by {@link AttributeKey#index()}, so a lookup is an array read, not a hash.
+ */
+public final class DefaultExchange implements Exchange {
+  private static final Logger log = LoggerFactory.getLogger(DefaultExchange.class);
+
+  private final String requestId;
+  private final String traceId;
+  private final String upstreamTraceparent;
+  private final String routeId;
+  private final GatewayRequest request;
+  private final HttpServerRequest serverRequest;
+  private final int loopIndex;
+  private final long startNanos;
+  private Object[] attributes = new Object[16];
+  private Handler<ExchangeOutcome> completionHandlers;
+  private boolean completed;
+
+  public DefaultExchange(
+      String requestId, String traceId, String upstreamTraceparent, String routeId, GatewayRequest request,
+      HttpServerRequest serverRequest, int loopIndex, long startNanos) {
+    this.requestId = requestId;
+    this.traceId = traceId;
+    this.upstreamTraceparent = upstreamTraceparent;
+    this.routeId = routeId;
+    this.request = request;
+    this.serverRequest = serverRequest;
+    this.loopIndex = loopIndex;
+    this.startNanos = startNanos;
+  }
+
+  @Override
+  public String requestId() {
+    return requestId;
+  }
+
+  @Override
+  public String traceId() {
+    return traceId;
+  }
+
+  /** The {@code traceparent} to send upstream: same trace, the gateway's span as parent. */
+  public String upstreamTraceparent() {
+    return upstreamTraceparent;
+  }
+
+  @Override
+  public String routeId() {
+    return routeId;
+  }
+
+  @Override
+  public GatewayRequest request() {
+    return request;
+  }
+
+  /** The client's request; for the proxy core only (filters use {@link #request()}). */
+  public HttpServerRequest serverRequest() {
+    return serverRequest;
+  }
+
+  /** Index of the event loop (verticle instance) serving this exchange. */
+  public int loopIndex() {
+    return loopIndex;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T get(AttributeKey<T> key) {
+    int i = key.index();
+    return i < attributes.length ? (T) attributes[i] : null;
+  }
+
+  @Override
+  public <T> void put(AttributeKey<T> key, T value) {
+    int i = key.index();
+    if (i >= attributes.length) {
+      attributes = Arrays.copyOf(attributes, Math.max(i + 1, attributes.length * 2));
+    }
+    attributes[i] = value;
+  }
+
+  @Override
+  public long startNanos() {
+    return startNanos;
+  }
+
+  @Override
+  public GatewayResponse problem(int status, String code, String title) {
+    return ProblemResponses.render(status, code, title, routeId, requestId);
+  }
+
+  @Override
+  public void onComplete(Handler<ExchangeOutcome> handler) {
+    if (completed) {
+      throw new IllegalStateException("exchange already completed");
+    }
+    Handler<ExchangeOutcome> previous = completionHandlers;
+    completionHandlers = previous == null ? handler : outcome -> {
+      previous.handle(outcome);
+      handler.handle(outcome);
+    };
+  }
+
+  /** Runs the completion callbacks once; later calls are ignored. */
+  public void complete(ExchangeOutcome outcome) {
+    if (completed) {
+      return;
+    }
+    completed = true;
+    Handler<ExchangeOutcome> handlers = completionHandlers;
+    completionHandlers = null;
+    if (handlers != null) {
+      try {
+        handlers.handle(outcome);
+      } catch (RuntimeException e) {
+        log.error("exchange completion callback failed (route {}, request {})", routeId, requestId, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package io.edgeway.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.edgeway.exchange.DefaultExchange;
+import io.edgeway.http.HopByHopHeaders;
+import io.edgeway.spi.Body;
+import io.edgeway.spi.Exchange;
+import io.edgeway.spi.FilterChain;
+import io.edgeway.spi.GatewayException;
+import io.edgeway.spi.GatewayRequest;
+import io.edgeway.spi.GatewayResponse;
+import io.edgeway.spi.StandardAttributes;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * The terminal step of every chain: one attempt against one target chosen by the balancer. The
+ * request body streams from the client to the upstream and the response body is handed back as a
+ * paused stream, so neither is buffered. Response timeout covers the wait for the status line;
+ * once headers arrive the idle timeout guards the body.
+ */
+public final class UpstreamCall implements FilterChain {
+  private final Vertx vertx;
+  private final Upstream upstream;
+  private final boolean preserveHost;
+
+  public UpstreamCall(Vertx vertx, Upstream upstream, boolean preserveHost) {
+    this.vertx = requireNonNull(vertx, "vertx");
+    this.upstream = requireNonNull(upstream, "upstream");
+    this.preserveHost = preserveHost;
+  }
+
+  public Upstream upstream() {
+    return upstream;
+  }
+
+  @Override
+  public Future<GatewayResponse> proceed(Exchange exchange) {
+    DefaultExchange ex = (DefaultExchange) exchange;
+    UpstreamTarget target = upstream.balancer().choose(ex);
+    if (target == null) {
+      return Future.failedFuture(UpstreamFailure.NO_HEALTHY_TARGET.exception());
+    }
+    GatewayRequest request = ex.request();
+    Integer attempts = ex.get(StandardAttributes.ATTEMPTS);
+    ex.put(StandardAttributes.ATTEMPTS, attempts == null ? 1 : attempts + 1);
+    ex.put(StandardAttributes.UPSTREAM_TARGET, target.url());
+
+    MultiMap headers = request.headers();
+    if (!preserveHost) {
+      headers.set(HttpHeaders.HOST, target.hostHeader());
+    }
+    String query = request.query();
+    RequestOptions options = new RequestOptions()
+        .setMethod(request.method())
+        .setHost(target.host())
+        .setPort(target.port())
+        .setSsl(target.ssl())
+        .setURI(query == null ? request.upstreamPath() : request.upstreamPath() + '?' + query)
+        .setHeaders(headers)
+        .setConnectTimeout(upstream.connectTimeoutMillis())
+        .setIdleTimeout(upstream.responseTimeoutMillis());
+
+    long started = System.nanoTime();
+    target.requestStarted();
+    Body body = request.body();
+    return upstream.client(vertx, ex.loopIndex())
+        .request(options)
+        .compose(req -> send(req, body))
+        .transform(ar -> {
+          target.requestEnded();
+          Long spent = ex.get(StandardAttributes.UPSTREAM_NANOS);
+          long elapsed = System.nanoTime() - started;
+          ex.put(StandardAttributes.UPSTREAM_NANOS, spent == null ? elapsed : spent + elapsed);
+          if (ar.failed()) {
+            Throwable cause = ar.cause();
+            if (cause instanceof GatewayException ge) {
+              return Future.failedFuture(ge);
+            }
+            return Future.failedFuture(UpstreamFailure.classify(cause).exception());
+          }
+          return Future.succeededFuture(toGatewayResponse(ar.result()));
+        });
+  }
+
+  private Future<HttpClientResponse> send(HttpClientRequest req, Body body) {
+    if (body.isBuffered()) {
+      return body.length() == 0 ? req.send() : req.send(body.buffer());
+    }
+    return req.send(body.stream());
+  }
+
+  private GatewayResponse toGatewayResponse(HttpClientResponse response) {
+    response.pause();
+    // The response timeout guarded the wait for headers; from now on only idleness matters.
+    response.request().idleTimeout(upstream.idleTimeoutMillis());
+    MultiMap headers = response.headers();
+    HopByHopHeaders.stripResponse(headers);
+    String contentLength = headers.get(HttpHeaders.CONTENT_LENGTH);
+    long length = -1;
+    if (contentLength != null) {
+      try {
+        length = Long.parseLong(contentLength);
+      } catch (NumberFormatException e) {
+        length = -1;
+      }
+    }
+    return GatewayResponse.of(response.statusCode(), headers,
+        Body.stream(response, length, () -> response.request().reset()));
+  }
+}

@@ -1,0 +1,56 @@
+package io.edgeway.proxy;
+
+import io.edgeway.spi.GatewayException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpClosedException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one mapping from upstream failures to client-facing errors: connection refused or reset ->
+ * 502, timeout -> 504, pool saturated -> 503. Exceptions are preallocated (no stack traces).
+ */
+public enum UpstreamFailure {
+  UNREACHABLE(new GatewayException(502, "upstream_unreachable", "Upstream unreachable")),
+  TIMEOUT(new GatewayException(504, "upstream_timeout", "Upstream timed out")),
+  BUSY(new GatewayException(503, "upstream_busy", "Upstream connection pool is saturated",
+      Map.of("Retry-After", "1"))),
+  NO_HEALTHY_TARGET(new GatewayException(503, "no_healthy_upstream", "No healthy upstream target",
+      Map.of("Retry-After", "1"))),
+  BAD_RESPONSE(new GatewayException(502, "upstream_bad_response", "Upstream sent an invalid response"));
+
+  private final GatewayException exception;
+
+  UpstreamFailure(GatewayException exception) {
+    this.exception = exception;
+  }
+
+  /** The preallocated exception for this failure. */
+  public GatewayException exception() {
+    return exception;
+  }
+
+  /** Classifies a failure of the HTTP client. */
+  public static UpstreamFailure classify(Throwable t) {
+    if (t instanceof ConnectionPoolTooBusyException) {
+      return BUSY;
+    }
+    if (t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException
+        || (t.getClass().getSimpleName().contains("Timeout"))) {
+      return TIMEOUT;
+    }
+    if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
+        || t instanceof HttpClosedException || t instanceof ClosedChannelException) {
+      return UNREACHABLE;
+    }
+    String message = String.valueOf(t.getMessage());
+    if (t instanceof IllegalArgumentException || message.contains("Invalid") || message.contains("invalid")) {
+      return BAD_RESPONSE;
+    }
+    return UNREACHABLE;
+  }
+}

@@ -1,0 +1,163 @@
+package io.edgeway.runtime;
+
+import io.edgeway.admin.AdminServer;
+import io.edgeway.config.ConfigException;
+import io.edgeway.config.GatewayConfig;
+import io.edgeway.config.LoadedConfig;
+import io.edgeway.demo.DemoUpstream;
+import io.edgeway.filter.FilterRegistry;
+import io.edgeway.server.GatewayVerticle;
+import io.edgeway.server.ServerSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway: the public listener (one verticle per event loop), the admin API and, when
+ * configured, the demo upstream. Built from a configuration that was validated whole first.
+ */
+public final class Gateway {
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+  private final Vertx vertx;
+  private final GatewayRuntime runtime;
+  private final ServerSettings settings;
+  private final List<GatewayVerticle> verticles;
+  private final List<String> deployments;
+  private final AdminServer admin;
+  private final DemoUpstream demo;
+  private final int adminPort;
+
+  private Gateway(Vertx vertx, GatewayRuntime runtime, ServerSettings settings, List<GatewayVerticle> verticles,
+      List<String> deployments, AdminServer admin, DemoUpstream demo, int adminPort) {
+    this.vertx = vertx;
+    this.runtime = runtime;
+    this.settings = settings;
+    this.verticles = verticles;
+    this.deployments = deployments;
+    this.admin = admin;
+    this.demo = demo;
+    this.adminPort = adminPort;
+  }
+
+  /** Starts a gateway with the built-in and plugin filters found on the class path. */
+  public static Future<Gateway> start(Vertx vertx, LoadedConfig loaded, String source) {
+    return start(vertx, loaded, source, FilterRegistry.discover(List.of(Gateway.class.getClassLoader())),
+        new GatewayServices());
+  }
+
+  /**
+   * Compiles the configuration (failing with a {@link ConfigException} before anything listens),
+   * then starts the demo upstream, the admin API and the public listener, and marks itself ready.
+   */
+  public static Future<Gateway> start(
+      Vertx vertx, LoadedConfig loaded, String source, FilterRegistry registry, GatewayServices services) {
+    GatewayConfig config = loaded.config();
+    ServerSettings settings = ServerSettings.from(config.server());
+    RouteSnapshot snapshot;
+    try {
+      snapshot = new RouteCompiler(vertx, registry, services, settings.instances()).compile(loaded, source);
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    GatewayRuntime runtime = new GatewayRuntime(snapshot);
+    runtime.addObserver(new AccessLog());
+    DemoUpstream demo = config.demoUpstream().enabled() ? new DemoUpstream(vertx) : null;
+    Future<Integer> demoStarted = demo == null ? Future.succeededFuture(0)
+        : demo.start(config.demoUpstream().host(), config.demoUpstream().port());
+    AdminServer admin = config.admin().enabled() ? new AdminServer(vertx, runtime) : null;
+    AtomicInteger connections = new AtomicInteger();
+    List<GatewayVerticle> verticles = new ArrayList<>();
+    List<String> deployments = new ArrayList<>();
+    return demoStarted
+        .compose(v -> admin == null ? Future.succeededFuture(0) : admin.start(config.admin().host(), config.admin().port()))
+        .compose(adminPort -> deployListeners(vertx, runtime, settings, connections, verticles, deployments)
+            .map(v -> {
+              runtime.setReady(true);
+              Gateway gateway = new Gateway(vertx, runtime, settings, verticles, deployments, admin, demo, adminPort);
+              log.info("edgeway listening on {}:{} ({} event loops, {} routes){}", settings.host(), gateway.port(),
+                  settings.instances(), snapshot.routes().size(),
+                  admin == null ? "" : ", admin on " + config.admin().host() + ":" + adminPort);
+              return gateway;
+            }))
+        .recover(failure -> {
+          snapshot.close();
+          List<Future<?>> stops = new ArrayList<>();
+          deployments.forEach(id -> stops.add(vertx.undeploy(id)));
+          if (admin != null) {
+            stops.add(admin.stop());
+          }
+          if (demo != null) {
+            stops.add(demo.stop());
+          }
+          return Future.join(stops).transform(x -> Future.failedFuture(failure));
+        });
+  }
+
+  private static Future<Void> deployListeners(Vertx vertx, GatewayRuntime runtime, ServerSettings settings,
+      AtomicInteger connections, List<GatewayVerticle> verticles, List<String> deployments) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < settings.instances(); i++) {
+      int index = i;
+      chain = chain.compose(v -> {
+        GatewayVerticle verticle = new GatewayVerticle(runtime, settings, index, connections);
+        verticles.add(verticle);
+        return vertx.deployVerticle(verticle).map(id -> {
+          deployments.add(id);
+          return null;
+        });
+      });
+    }
+    return chain;
+  }
+
+  /** The public port actually bound. */
+  public int port() {
+    return verticles.get(0).actualPort();
+  }
+
+  /** The admin port actually bound (0 when the admin API is disabled). */
+  public int adminPort() {
+    return adminPort;
+  }
+
+  public GatewayRuntime runtime() {
+    return runtime;
+  }
+
+  /**
+   * Graceful stop: not ready, stop accepting, let in-flight requests finish up to {@code grace},
+   * then close everything.
+   */
+  public Future<Void> stop(Duration grace) {
+    runtime.setReady(false);
+    List<Future<?>> shutdowns = new ArrayList<>();
+    verticles.forEach(v -> shutdowns.add(v.shutdown(grace)));
+    return Future.join(shutdowns)
+        .transform(x -> {
+          List<Future<?>> stops = new ArrayList<>();
+          deployments.forEach(id -> stops.add(vertx.undeploy(id)));
+          if (admin != null) {
+            stops.add(admin.stop());
+          }
+          if (demo != null) {
+            stops.add(demo.stop());
+          }
+          return Future.join(stops);
+        })
+        .transform(x -> {
+          runtime.snapshot().close();
+          return Future.succeededFuture();
+        });
+  }
+
+  /** The grace period configured for shutdown. */
+  public Duration shutdownGrace() {
+    return Duration.ofMillis(settings.shutdownGraceMillis());
+  }
+}

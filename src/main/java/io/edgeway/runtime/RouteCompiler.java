@@ -1,0 +1,227 @@
+package io.edgeway.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import io.edgeway.config.Binder;
+import io.edgeway.config.ConfigErrors;
+import io.edgeway.config.ConfigException;
+import io.edgeway.config.FilterSpec;
+import io.edgeway.config.LoadedConfig;
+import io.edgeway.config.RouteConfig;
+import io.edgeway.config.TargetConfig;
+import io.edgeway.config.UpstreamConfig;
+import io.edgeway.filter.FilterChains;
+import io.edgeway.filter.FilterRegistry;
+import io.edgeway.proxy.ConsistentHashBalancer;
+import io.edgeway.proxy.LeastRequestsBalancer;
+import io.edgeway.proxy.LoadBalancer;
+import io.edgeway.proxy.RoundRobinBalancer;
+import io.edgeway.proxy.Upstream;
+import io.edgeway.proxy.UpstreamCall;
+import io.edgeway.proxy.UpstreamTarget;
+import io.edgeway.routing.PathRewriter;
+import io.edgeway.routing.RouteProblem;
+import io.edgeway.routing.RouteSpec;
+import io.edgeway.routing.RouteTable;
+import io.edgeway.routing.RouteTableException;
+import io.edgeway.spi.FilterContext;
+import io.edgeway.spi.GatewayFilter;
+import io.edgeway.spi.GatewayFilterFactory;
+import io.edgeway.spi.Stage;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Compiles a validated configuration into a {@link RouteSnapshot}: binds each filter's
+ * configuration to its factory's record, creates the filters, orders them by stage, links them to
+ * the upstream call, and builds the route table. Every problem is collected with its position;
+ * nothing is returned unless the whole configuration compiled.
+ */
+public final class RouteCompiler {
+  private final Vertx vertx;
+  private final FilterRegistry registry;
+  private final GatewayServices services;
+  private final int eventLoops;
+
+  public RouteCompiler(Vertx vertx, FilterRegistry registry, GatewayServices services, int eventLoops) {
+    this.vertx = requireNonNull(vertx, "vertx");
+    this.registry = requireNonNull(registry, "registry");
+    this.services = requireNonNull(services, "services");
+    this.eventLoops = eventLoops;
+  }
+
+  public RouteSnapshot compile(LoadedConfig loaded, String source) throws ConfigException {
+    ConfigErrors errors = new ConfigErrors(loaded.locations());
+    List<RouteConfig> routes = loaded.config().routes();
+    long defaultMaxBody = loaded.config().server().limits().maxBodySize().bytes();
+    List<CompiledRoute> compiled = new ArrayList<>(routes.size());
+    List<Runnable> closeActions = new ArrayList<>();
+    RouteTable.Builder<CompiledRoute> table = RouteTable.builder();
+    for (int i = 0; i < routes.size(); i++) {
+      RouteConfig route = routes.get(i);
+      String at = "routes[" + i + "]";
+      List<GatewayFilter> filters = createFilters(route, at, errors, closeActions);
+      PathRewriter rewriter;
+      try {
+        rewriter = PathRewriter.of(route.match().path(), route.stripPrefix(), route.rewrite());
+      } catch (IllegalArgumentException e) {
+        errors.addAt(at + (route.rewrite() != null ? ".rewrite" : ".strip-prefix"), e.getMessage());
+        continue;
+      }
+      if (filters == null) {
+        continue;
+      }
+      Upstream upstream = upstream(route.upstream());
+      UpstreamCall call = new UpstreamCall(vertx, upstream, Boolean.TRUE.equals(route.preserveHost()));
+      long maxBody = route.maxBodySize() != null ? route.maxBodySize().bytes() : defaultMaxBody;
+      CompiledRoute compiledRoute = new CompiledRoute(route.id(), FilterChains.link(filters, call), upstream, rewriter,
+          maxBody, Boolean.TRUE.equals(route.websocket()), route);
+      compiled.add(compiledRoute);
+      table.add(new RouteSpec<>(route.id(), route.match().path(),
+          route.match().methods() == null ? Set.of() : new LinkedHashSet<>(route.match().methods()),
+          route.match().host(), route.match().headers() == null ? Map.of() : route.match().headers(), compiledRoute));
+    }
+    RouteTable<CompiledRoute> built = null;
+    try {
+      built = table.build();
+    } catch (RouteTableException e) {
+      for (RouteProblem p : e.problems()) {
+        int index = indexOf(routes, p.routeId());
+        errors.addAt("routes[" + index + "]." + p.field(), p.message());
+      }
+    }
+    if (!errors.isEmpty()) {
+      compiled.forEach(r -> r.upstream().close());
+      closeActions.forEach(Runnable::run);
+      errors.throwIfAny();
+    }
+    return new RouteSnapshot(built, compiled, Instant.now(), source);
+  }
+
+  private static int indexOf(List<RouteConfig> routes, String id) {
+    for (int i = 0; i < routes.size(); i++) {
+      if (routes.get(i).id().equals(id)) {
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  private List<GatewayFilter> createFilters(RouteConfig route, String at, ConfigErrors errors, List<Runnable> closeActions) {
+    record Staged(Stage stage, int order, GatewayFilter filter) {}
+    List<Staged> staged = new ArrayList<>();
+    boolean ok = true;
+    List<FilterSpec> specs = route.filters();
+    for (int j = 0; j < specs.size(); j++) {
+      FilterSpec spec = specs.get(j);
+      String path = at + ".filters[" + j + "]." + spec.name();
+      Optional<GatewayFilterFactory<?>> factory = registry.find(spec.name());
+      if (factory.isEmpty()) {
+        errors.addAt(at + ".filters[" + j + "]", "unknown filter '" + spec.name() + "' (expected one of: "
+            + String.join(", ", registry.names()) + suggestion(spec.name(), registry.names()) + ")");
+        ok = false;
+        continue;
+      }
+      GatewayFilter filter = create(factory.get(), spec, route.id(), path, errors, closeActions);
+      if (filter == null) {
+        ok = false;
+        continue;
+      }
+      staged.add(new Staged(factory.get().stage(), j, filter));
+    }
+    if (!ok) {
+      return null;
+    }
+    staged.sort(Comparator.comparing(Staged::stage).thenComparingInt(Staged::order));
+    return staged.stream().map(Staged::filter).toList();
+  }
+
+  private <C extends Record> GatewayFilter create(
+      GatewayFilterFactory<C> factory, FilterSpec spec, String routeId, String path, ConfigErrors errors,
+      List<Runnable> closeActions) {
+    C config = Binder.bind(spec.config(), factory.configType(), errors);
+    if (config == null) {
+      return null;
+    }
+    FilterContext context = new FilterContext() {
+      @Override
+      public Vertx vertx() {
+        return vertx;
+      }
+
+      @Override
+      public String routeId() {
+        return routeId;
+      }
+
+      @Override
+      public <T> Optional<T> service(Class<T> type) {
+        return services.find(type);
+      }
+
+      @Override
+      public void onClose(Runnable action) {
+        closeActions.add(requireNonNull(action, "action"));
+      }
+    };
+    try {
+      return requireNonNull(factory.create(config, context), "filter");
+    } catch (IllegalArgumentException e) {
+      errors.add(spec.config(), path, e.getMessage());
+      return null;
+    }
+  }
+
+  private Upstream upstream(UpstreamConfig config) {
+    List<UpstreamTarget> targets = new ArrayList<>();
+    for (TargetConfig t : config.targets()) {
+      targets.add(new UpstreamTarget(t.url(), t.host(), t.port(), t.ssl(), t.weight()));
+    }
+    LoadBalancer balancer = switch (config.loadBalancing()) {
+      case ROUND_ROBIN -> new RoundRobinBalancer(targets);
+      case LEAST_REQUESTS -> new LeastRequestsBalancer(targets);
+      case CONSISTENT_HASH -> new ConsistentHashBalancer(targets, config.hashOn());
+    };
+    return new Upstream(targets, balancer, config.timeouts().connect().toMillis(), config.timeouts().response().toMillis(),
+        config.timeouts().idle().toMillis(), config.pool().maxConnections(), config.pool().maxWaitQueue(), eventLoops);
+  }
+
+  private static String suggestion(String name, Set<String> known) {
+    String best = null;
+    int bestDistance = 3;
+    for (String k : known) {
+      int d = levenshtein(name, k);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k;
+      }
+    }
+    return best == null ? "" : "; did you mean '" + best + "'?";
+  }
+
+  private static int levenshtein(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

@@ -1,0 +1,148 @@
+package io.edgeway.server;
+
+import io.edgeway.exchange.ProblemResponses;
+import io.edgeway.runtime.GatewayRuntime;
+import io.edgeway.spi.GatewayResponse;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One instance per event loop, all listening on the same port (Vert.x balances connections
+ * between them). Owns the connection guards of its loop; everything it touches per request is
+ * confined to its loop.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private static final AtomicInteger NEXT_INDEX = new AtomicInteger();
+
+  private final GatewayRuntime runtime;
+  private final ServerSettings settings;
+  private final AtomicInteger openConnections;
+  private final int loopIndex;
+  private final Map<HttpConnection, ConnectionGuard> guards = new HashMap<>();
+  private HttpServer server;
+  private long sweeper;
+
+  /**
+   * @param loopIndex this instance's index, 0..instances-1 (selects its upstream clients)
+   * @param openConnections the process-wide connection count, shared by all instances
+   */
+  public GatewayVerticle(GatewayRuntime runtime, ServerSettings settings, int loopIndex, AtomicInteger openConnections) {
+    this.runtime = runtime;
+    this.settings = settings;
+    this.loopIndex = loopIndex;
+    this.openConnections = openConnections;
+  }
+
+  static int nextIndex() {
+    return NEXT_INDEX.getAndIncrement();
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(settings.host())
+        .setPort(settings.port())
+        .setMaxInitialLineLength(settings.maxRequestLine())
+        .setMaxHeaderSize(settings.maxHeaderSize())
+        .setIdleTimeout((int) TimeUnit.NANOSECONDS.toSeconds(settings.keepAliveIdleNanos()))
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setHandle100ContinueAutomatically(false)
+        .setCompressionSupported(false)
+        .setDecompressionSupported(false)
+        .setTcpNoDelay(true)
+        .setReusePort(true);
+    RequestDispatcher dispatcher = new RequestDispatcher(runtime, settings, loopIndex, guards);
+    server = vertx.createHttpServer(options)
+        .connectionHandler(this::onConnection)
+        .invalidRequestHandler(GatewayVerticle::onInvalidRequest)
+        .requestHandler(dispatcher::handle);
+    sweeper = vertx.setPeriodic(1000, id -> sweep());
+    return server.listen();
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /** Stops accepting, lets in-flight requests finish up to the grace period, then closes. */
+  public Future<Void> shutdown(Duration grace) {
+    return server.shutdown(grace);
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweeper);
+    return server.close();
+  }
+
+  private void onConnection(HttpConnection connection) {
+    if (openConnections.incrementAndGet() > settings.maxConnections()) {
+      openConnections.decrementAndGet();
+      connection.close();
+      return;
+    }
+    guards.put(connection, new ConnectionGuard(connection, System.nanoTime() + settings.headerReadTimeoutNanos()));
+    connection.closeHandler(v -> {
+      guards.remove(connection);
+      openConnections.decrementAndGet();
+    });
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    List<ConnectionGuard> expired = null;
+    for (ConnectionGuard guard : guards.values()) {
+      if (guard.expired(now, settings.bodyIdleTimeoutNanos())) {
+        if (expired == null) {
+          expired = new ArrayList<>();
+        }
+        expired.add(guard);
+      }
+    }
+    if (expired != null) {
+      for (ConnectionGuard guard : expired) {
+        guards.remove(guard.connection);
+        guard.connection.close();
+      }
+    }
+  }
+
+  /** Requests the HTTP decoder could not parse: a problem+json answer, then the connection closes. */
+  private static void onInvalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = 400;
+    String code = "bad_request";
+    String title = "Malformed HTTP request";
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      code = "uri_too_long";
+      title = "Request line too long";
+    } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+      status = 431;
+      code = "headers_too_large";
+      title = "Request header fields too large";
+    }
+    GatewayResponse problem = ProblemResponses.render(status, code, title, null, null);
+    HttpServerResponse response = request.response();
+    response.setStatusCode(status);
+    response.headers().addAll(problem.headers()).set(HttpHeaders.CONNECTION, "close");
+    response.end(problem.body().buffer()).onComplete(v -> request.connection().close());
+  }
+}

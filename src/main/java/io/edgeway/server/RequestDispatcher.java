@@ -1,0 +1,303 @@
+package io.edgeway.server;
+
+import io.edgeway.exchange.DefaultExchange;
+import io.edgeway.exchange.DefaultGatewayRequest;
+import io.edgeway.exchange.ProblemResponses;
+import io.edgeway.http.CanonicalPath;
+import io.edgeway.http.EdgeRejection;
+import io.edgeway.http.ForwardedHeaders;
+import io.edgeway.http.HopByHopHeaders;
+import io.edgeway.http.PathCanonicalizer;
+import io.edgeway.http.RequestIds;
+import io.edgeway.http.TraceContext;
+import io.edgeway.routing.RouteMatch;
+import io.edgeway.runtime.CompiledRoute;
+import io.edgeway.runtime.ExchangeObserver;
+import io.edgeway.runtime.GatewayRuntime;
+import io.edgeway.spi.Body;
+import io.edgeway.spi.ExchangeOutcome;
+import io.edgeway.spi.GatewayException;
+import io.edgeway.spi.GatewayResponse;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one request on its event loop: framing checks, the one canonical path, client IP,
+ * request id and trace context, route selection, body limits, the filter chain, and writing the
+ * response (streamed) with exactly one completion per request.
+ */
+final class RequestDispatcher {
+  private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+  private static final GatewayException NO_ROUTE = new GatewayException(404, "no_route", "No route matches the request");
+  private static final GatewayException INTERNAL =
+      new GatewayException(500, "internal_error", "The gateway failed to handle the request");
+  private static final String X_REQUEST_ID = "X-Request-Id";
+
+  private final GatewayRuntime runtime;
+  private final ServerSettings settings;
+  private final int loopIndex;
+  private final Map<io.vertx.core.http.HttpConnection, ConnectionGuard> guards;
+
+  RequestDispatcher(
+      GatewayRuntime runtime, ServerSettings settings, int loopIndex,
+      Map<io.vertx.core.http.HttpConnection, ConnectionGuard> guards) {
+    this.runtime = runtime;
+    this.settings = settings;
+    this.loopIndex = loopIndex;
+    this.guards = guards;
+  }
+
+  void handle(HttpServerRequest req) {
+    long start = System.nanoTime();
+    ConnectionGuard guard = guards.get(req.connection());
+    if (guard != null) {
+      guard.requestStarted();
+    }
+    MultiMap headers = req.headers();
+    boolean hasBody = hasBody(headers);
+    if (hasBody) {
+      req.pause();
+    }
+    String requestId = headers.get(X_REQUEST_ID);
+    if (requestId == null || !RequestIds.isWellFormed(requestId)) {
+      requestId = RequestIds.generate();
+    }
+    TraceContext trace = TraceContext.fromHeader(headers.get("traceparent"));
+
+    EdgeRejection framing = settings.framingCheck().check(req.version(), req.method().name(), req.uri(), headers);
+    if (framing != null) {
+      reject(req, guard, newExchange(req, requestId, trace, null, null, null, start), framing);
+      return;
+    }
+    CanonicalPath canonical = PathCanonicalizer.canonicalize(req.path());
+    if (!canonical.isValid()) {
+      reject(req, guard, newExchange(req, requestId, trace, null, null, null, start), canonical.rejection());
+      return;
+    }
+    String path = canonical.path();
+    String host = hostOf(req.authority());
+    HttpMethod method = req.method();
+    String matchMethod = method.name();
+    if (method == HttpMethod.OPTIONS && headers.contains("Origin")) {
+      // A CORS preflight is routed as the method it asks about, so the route's cors filter answers it.
+      String requested = headers.get("Access-Control-Request-Method");
+      if (requested != null) {
+        matchMethod = requested;
+      }
+    }
+
+    RouteMatch<CompiledRoute> match = runtime.snapshot().table().match(matchMethod, host, path, headers::get);
+    if (!(match instanceof RouteMatch.Found<CompiledRoute> found)) {
+      DefaultExchange ex = newExchange(req, requestId, trace, null, path, host, start);
+      if (match instanceof RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
+        GatewayException e = new GatewayException(405, "method_not_allowed", "Method not allowed on this route",
+            Map.of("Allow", String.join(", ", notAllowed.allowed())));
+        respond(req, guard, ex, null, ProblemResponses.render(e, null, requestId), e.code(), hasBody);
+      } else {
+        respond(req, guard, ex, null, ProblemResponses.render(NO_ROUTE, null, requestId), NO_ROUTE.code(), hasBody);
+      }
+      return;
+    }
+    CompiledRoute route = found.route().payload();
+
+    long contentLength = contentLength(headers);
+    if (contentLength > route.maxBodyBytes()) {
+      DefaultExchange ex = newExchange(req, requestId, trace, route.id(), path, host, start);
+      reject(req, guard, ex, new EdgeRejection(413, "payload_too_large", "Request body exceeds the route's limit", true));
+      return;
+    }
+
+    String peer = peerAddress(req.remoteAddress());
+    String clientIp = settings.clientIpResolver().resolve(peer, headers);
+    boolean upgrade = route.websocket() && "websocket".equalsIgnoreCase(headers.get(HttpHeaders.UPGRADE));
+    if (upgrade) {
+      HopByHopHeaders.stripWebSocketRequest(headers);
+    } else {
+      HopByHopHeaders.stripRequest(headers);
+    }
+    headers.remove(HttpHeaders.EXPECT);
+    String scheme = req.scheme() == null ? "http" : req.scheme();
+    HostAndPort authority = req.authority();
+    ForwardedHeaders.apply(headers, clientIp, peer, settings.clientIpResolver().isTrusted(peer), scheme,
+        authority == null ? host : authority.toString());
+    headers.set(X_REQUEST_ID, requestId);
+    headers.set("traceparent", trace.childTraceparent());
+
+    RequestBodyStream bodyStream = null;
+    Body body = Body.empty();
+    if (hasBody) {
+      bodyStream = new RequestBodyStream(req, route.maxBodyBytes(), "100-continue".equalsIgnoreCase(req.getHeader("Expect")),
+          guard == null ? ConnectionGuard.NONE : guard);
+      body = Body.stream(bodyStream, contentLength, null);
+    }
+    Map<String, String> params = found.params().asMap();
+    DefaultGatewayRequest request = new DefaultGatewayRequest(method, path, route.rewriter().apply(path, found.params()),
+        req.query(), host, scheme, clientIp, params, headers, body);
+    DefaultExchange ex = new DefaultExchange(requestId, trace.traceId(), trace.childTraceparent(), route.id(), request,
+        req, loopIndex, start);
+    RequestBodyStream finalBody = bodyStream;
+    route.chain().proceed(ex).onComplete(ar -> onChainDone(req, guard, ex, finalBody, ar));
+  }
+
+  private void onChainDone(
+      HttpServerRequest req, ConnectionGuard guard, DefaultExchange ex, RequestBodyStream body,
+      AsyncResult<GatewayResponse> ar) {
+    GatewayResponse response;
+    String errorCode = null;
+    if (body != null && body.exceededLimit()) {
+      if (ar.succeeded()) {
+        ar.result().body().discard();
+      }
+      reject(req, guard, ex, new EdgeRejection(413, "payload_too_large", "Request body exceeds the route's limit", true));
+      return;
+    }
+    if (ar.succeeded()) {
+      response = ar.result();
+    } else {
+      GatewayException e;
+      if (ar.cause() instanceof GatewayException ge) {
+        e = ge;
+      } else {
+        log.error("route {} request {}: filter chain failed", ex.routeId(), ex.requestId(), ar.cause());
+        e = INTERNAL;
+      }
+      errorCode = e.code();
+      response = ProblemResponses.render(e, ex.routeId(), ex.requestId());
+    }
+    respond(req, guard, ex, body, response, errorCode, body != null && !req.isEnded());
+  }
+
+  private void reject(HttpServerRequest req, ConnectionGuard guard, DefaultExchange ex, EdgeRejection rejection) {
+    GatewayResponse response = ProblemResponses.render(rejection.status(), rejection.code(), rejection.title(),
+        ex.routeId(), ex.requestId());
+    if (rejection.closeConnection()) {
+      response.headers().set(HttpHeaders.CONNECTION, "close");
+    }
+    respond(req, guard, ex, null, response, rejection.code(), rejection.closeConnection() || !req.isEnded());
+  }
+
+  /**
+   * Writes the response. When the request body was not (fully) read, the connection cannot be
+   * reused safely: it is closed after the response.
+   */
+  private void respond(
+      HttpServerRequest req, ConnectionGuard guard, DefaultExchange ex, RequestBodyStream bodyStream,
+      GatewayResponse response, String errorCode, boolean closeAfter) {
+    HttpServerResponse out = req.response();
+    Body body = response.body();
+    if (out.ended() || out.closed()) {
+      body.discard();
+      finish(ex, response.status(), errorCode, bodyStream, out, true);
+      return;
+    }
+    out.setStatusCode(response.status());
+    MultiMap outHeaders = out.headers();
+    outHeaders.addAll(response.headers());
+    outHeaders.set(X_REQUEST_ID, ex.requestId());
+    if (closeAfter) {
+      outHeaders.set(HttpHeaders.CONNECTION, "close");
+    }
+    out.closeHandler(v -> finish(ex, response.status(), errorCode, bodyStream, out, true));
+    out.endHandler(v -> {
+      finish(ex, response.status(), errorCode, bodyStream, out, false);
+      if (closeAfter) {
+        req.connection().close();
+      } else if (guard != null) {
+        guard.awaitNextRequest(System.nanoTime() + settings.keepAliveIdleNanos() + settings.headerReadTimeoutNanos());
+      }
+    });
+    if (body.isBuffered()) {
+      out.end(body.buffer());
+      return;
+    }
+    if (!outHeaders.contains(HttpHeaders.CONTENT_LENGTH) && req.version() != HttpVersion.HTTP_1_0
+        && bodyAllowed(req.method(), response.status())) {
+      out.setChunked(true);
+    }
+    body.stream().pipe().endOnFailure(false).to(out).onFailure(t -> {
+      // Never let a truncated upstream body look complete: abort the client connection.
+      log.debug("route {} request {}: response body aborted: {}", ex.routeId(), ex.requestId(), t.toString());
+      out.reset();
+    });
+  }
+
+  private void finish(
+      DefaultExchange ex, int status, String errorCode, RequestBodyStream body, HttpServerResponse out,
+      boolean aborted) {
+    long bytesIn = body == null ? 0 : body.bytesReceived();
+    ExchangeOutcome outcome = new ExchangeOutcome(status, errorCode, bytesIn, out.bytesWritten(),
+        System.nanoTime() - ex.startNanos(), aborted && !out.ended());
+    ex.complete(outcome);
+    for (ExchangeObserver observer : runtime.observers()) {
+      try {
+        observer.completed(ex, outcome);
+      } catch (RuntimeException e) {
+        log.error("exchange observer failed", e);
+      }
+    }
+  }
+
+  private DefaultExchange newExchange(
+      HttpServerRequest req, String requestId, TraceContext trace, String routeId, String path, String host,
+      long start) {
+    String peer = peerAddress(req.remoteAddress());
+    DefaultGatewayRequest request = new DefaultGatewayRequest(req.method(), path, path, req.query(), host,
+        req.scheme(), settings.clientIpResolver().resolve(peer, req.headers()), Map.of(), req.headers(), Body.empty());
+    return new DefaultExchange(requestId, trace.traceId(), trace.childTraceparent(), routeId, request, req, loopIndex,
+        start);
+  }
+
+  private static boolean hasBody(MultiMap headers) {
+    if (headers.contains(HttpHeaders.TRANSFER_ENCODING)) {
+      return true;
+    }
+    String cl = headers.get(HttpHeaders.CONTENT_LENGTH);
+    return cl != null && !cl.equals("0");
+  }
+
+  private static long contentLength(MultiMap headers) {
+    String cl = headers.get(HttpHeaders.CONTENT_LENGTH);
+    if (cl == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(cl);
+    } catch (NumberFormatException e) {
+      return -1; // the framing check already rejected malformed values
+    }
+  }
+
+  private static boolean bodyAllowed(HttpMethod method, int status) {
+    return method != HttpMethod.HEAD && status != 204 && status != 304 && status >= 200;
+  }
+
+  private static String hostOf(HostAndPort authority) {
+    if (authority == null) {
+      return "";
+    }
+    String h = authority.host();
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    return h.toLowerCase(Locale.ROOT);
+  }
+
+  static String peerAddress(SocketAddress address) {
+    if (address == null) {
+      return "";
+    }
+    String host = address.hostAddress();
+    return host != null ? host : address.host();
+  }
+}
