@@ -126,12 +126,14 @@ public final class ClientIpResolver {
     if (s.charAt(colon) != ':' || digits < 1 || digits > 5) {
       return false;
     }
+    int port = 0;
     for (int i = colon + 1; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < '0' || c > '9') {
         return false;
       }
+      port = port * 10 + (c - '0');
     }
-    return true;
+    return port <= 65535;
   }
 }

@@ -75,8 +75,8 @@ public final class HopByHopHeaders {
       headers.remove(name);
     }
     if (webSocket) {
-      headers.set(CONNECTION, "Upgrade");
-      headers.set(UPGRADE, "websocket");
+      headers.set("Connection", "Upgrade");
+      headers.set("Upgrade", "websocket");
     }
   }
 
