@@ -142,10 +142,13 @@ public final class RequestFramingCheck {
     boolean otherConnectionSpecific = false;
     int maxLines = limits.maxHeaderCount();
     for (Map.Entry<String, String> header : headers) {
+      String name = header.getKey();
+      if (http2 && !name.isEmpty() && name.charAt(0) == ':') {
+        continue; // a pseudo-header (if Vert.x exposes them); Netty's HTTP/2 codec validated it
+      }
       if (++lines > maxLines) {
         return TOO_MANY_HEADERS;
       }
-      String name = header.getKey();
       String value = header.getValue();
       if (!HeaderSyntax.isToken(name)) {
         return INVALID_HEADER_NAME;

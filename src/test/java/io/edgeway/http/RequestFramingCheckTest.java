@@ -169,6 +169,10 @@ class RequestFramingCheckTest {
         .isSameAs(RequestFramingCheck.UNSUPPORTED_VERSION);
     assertThat(check.check(HttpVersion.HTTP_1_0, "GET", "/", headers())).isNull();
     assertThat(check.check(HttpVersion.HTTP_2, "GET", "/", headers())).isNull();
+    assertThat(check.check(HttpVersion.HTTP_2, "GET", "/", headers(":method", "GET", ":path", "/", ":authority", "a")))
+        .isNull();
+    assertThat(check.check(HttpVersion.HTTP_1_1, "GET", "/", headers("Host", "a", ":path", "/")))
+        .isSameAs(RequestFramingCheck.INVALID_HEADER_NAME);
   }
 
   @Test
@@ -347,6 +351,10 @@ class RequestFramingCheckTest {
   @DisplayName("HTTP/2: Host optional, connection-specific headers refused (RFC 9113 §8.2.2)")
   void http2Rules() {
     assertThat(check.check(HttpVersion.HTTP_2, "GET", "/", headers())).isNull();
+    assertThat(check.check(HttpVersion.HTTP_2, "GET", "/", headers(":method", "GET", ":path", "/", ":authority", "a")))
+        .isNull();
+    assertThat(check.check(HttpVersion.HTTP_1_1, "GET", "/", headers("Host", "a", ":path", "/")))
+        .isSameAs(RequestFramingCheck.INVALID_HEADER_NAME);
     for (String name : new String[] {"Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "Upgrade"}) {
       assertThat(check.check(HttpVersion.HTTP_2, "POST", "/", headers(name, "chunked")))
           .as(name).isSameAs(RequestFramingCheck.CONNECTION_SPECIFIC_HEADER);
