@@ -90,6 +90,9 @@ public final class Cidr {
         value = -1;
         digits = 0;
       } else if (c >= '0' && c <= '9') {
+        if (value == 0) {
+          return null; // a leading zero ("010") is octal to some parsers: refuse the ambiguity
+        }
         value = (value < 0 ? 0 : value * 10) + (c - '0');
         if (++digits > 3 || value > 255) {
           return null;

@@ -66,7 +66,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
         .setTcpNoDelay(true)
-        .setReusePort(true);
+        .setHttp2ClearTextEnabled(false);
     RequestDispatcher dispatcher = new RequestDispatcher(runtime, settings, loopIndex, guards);
     server = vertx.createHttpServer(options)
         .connectionHandler(this::onConnection)

@@ -129,7 +129,7 @@ final class RequestDispatcher {
     headers.remove(HttpHeaders.EXPECT);
     String scheme = req.scheme() == null ? "http" : req.scheme();
     HostAndPort authority = req.authority();
-    ForwardedHeaders.apply(headers, clientIp, peer, settings.clientIpResolver().isTrusted(peer), scheme,
+    ForwardedHeaders.apply(headers, clientIp, peer, settings.clientIpResolver().isTrustedPeer(peer), scheme,
         authority == null ? host : authority.toString());
     headers.set(X_REQUEST_ID, requestId);
     headers.set("traceparent", trace.childTraceparent());

@@ -1,0 +1,52 @@
+package io.edgeway.testing;
+
+import io.edgeway.config.ConfigLoader;
+import io.edgeway.config.LoadedConfig;
+import io.edgeway.runtime.Gateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** A real gateway started from YAML text on ephemeral loopback ports. */
+public final class TestGateway implements AutoCloseable {
+  private final Gateway gateway;
+
+  private TestGateway(Gateway gateway) {
+    this.gateway = gateway;
+  }
+
+  /**
+   * Starts a gateway. Unless the YAML says otherwise, the listener and admin API bind 127.0.0.1
+   * on port 0 with one event loop.
+   */
+  public static TestGateway start(Vertx vertx, String yaml) throws Exception {
+    String full = yaml.contains("server:") ? yaml
+        : "server: { host: 127.0.0.1, port: 0, instances: 1 }\nadmin: { host: 127.0.0.1, port: 0 }\n" + yaml;
+    LoadedConfig loaded = ConfigLoader.load("test.yaml", full);
+    return new TestGateway(Gateway.start(vertx, loaded, "test.yaml").await(20, TimeUnit.SECONDS));
+  }
+
+  public int port() {
+    return gateway.port();
+  }
+
+  public int adminPort() {
+    return gateway.adminPort();
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  /** A client with keep-alive pointed at the gateway. */
+  public HttpClient client(Vertx vertx) {
+    return vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port()));
+  }
+
+  @Override
+  public void close() throws Exception {
+    gateway.stop(Duration.ofSeconds(2)).await(10, TimeUnit.SECONDS);
+  }
+}
