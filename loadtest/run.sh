@@ -241,11 +241,9 @@ start_edgeway() { # SCENARIO
   while [[ $admin_port == "$port" ]]; do admin_port=$(free_port); done
   local env_file=$LOADTEST_DIR/scenarios/$scenario.env
   (
+    export EDGEWAY_PORT=$port EDGEWAY_ADMIN_PORT=$admin_port UPSTREAM_URL SCENARIO_DIR=$dir
+    # Plain assignments in the scenario's .env reach the gateway too.
     set -a
-    EDGEWAY_PORT=$port
-    EDGEWAY_ADMIN_PORT=$admin_port
-    UPSTREAM_URL=$UPSTREAM_URL
-    SCENARIO_DIR=$dir
     # shellcheck disable=SC1090
     if [[ -f $env_file ]]; then source "$env_file"; fi
     set +a
@@ -330,6 +328,7 @@ parse_wrk() {
 for target in "${TARGETS[@]}"; do
   local_path=/bench/hello
   if [[ -f $WORK/$target/wrk.vars ]]; then
+    # shellcheck disable=SC1090
     local_path=$(WRK_PATH=""; source "$WORK/$target/wrk.vars"; echo "${WRK_PATH:-/bench/hello}")
   fi
   code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:${TARGET_PORT[$target]}$local_path" || true)
