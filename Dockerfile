@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1
+# Edgeway gateway image.
+#   docker build -t edgeway .
+#   docker run --rm -p 8080:8080 -p 9901:9901 \
+#     -v "$PWD/config:/opt/edgeway/config:ro" -v "$PWD/plugins:/opt/edgeway/plugins:ro" edgeway
+# The config must bind server and admin to 0.0.0.0 inside the container to be reachable.
+
+# ---- build ------------------------------------------------------------------------------------
+FROM maven:3-eclipse-temurin-17 AS build
+WORKDIR /src
+# Dependencies first: this layer is rebuilt only when a pom changes, not on every source edit.
+COPY pom.xml ./
+COPY spi/pom.xml spi/
+RUN mvn -B -q dependency:go-offline
+COPY spi/src spi/src
+COPY src src
+RUN mvn -B -q -DskipTests package
+
+# ---- runtime ----------------------------------------------------------------------------------
+FROM eclipse-temurin:17-jre
+# A fixed numeric uid/gid, so that Kubernetes' runAsNonRoot can verify it and mounted files can
+# be given to it.
+RUN groupadd --system --gid 10001 edgeway \
+ && useradd --system --uid 10001 --gid edgeway --home-dir /opt/edgeway --no-create-home \
+      --shell /usr/sbin/nologin edgeway \
+ && mkdir -p /opt/edgeway/config /opt/edgeway/plugins /opt/edgeway/data \
+ && chown edgeway:edgeway /opt/edgeway/data
+WORKDIR /opt/edgeway
+COPY --from=build /src/target/edgeway.jar /opt/edgeway/edgeway.jar
+# config/ (edgeway.yaml) and plugins/ (filter jars) are read-only inputs; data/ is the one place
+# the gateway may write (e.g. the event journal while Kafka is unreachable).
+VOLUME ["/opt/edgeway/config", "/opt/edgeway/plugins", "/opt/edgeway/data"]
+USER 10001:10001
+# 8080: gateway traffic, 9901: admin API (health, readiness, metrics).
+EXPOSE 8080 9901
+ENTRYPOINT ["java", "-jar", "/opt/edgeway/edgeway.jar"]
+CMD ["--config", "/opt/edgeway/config/edgeway.yaml"]

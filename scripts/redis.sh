@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# A real Redis server for tests (rate-limit state shared through Redis), one per directory.
+#
+#   scripts/redis.sh ensure                        install redis-server with apt-get if missing
+#   scripts/redis.sh start  --dir DIR [--port P]   start, wait for PONG, print host:port
+#   scripts/redis.sh stop   --dir DIR              SIGTERM, then SIGKILL after a grace time
+#   scripts/redis.sh kill   --dir DIR              SIGKILL now (crash tests)
+#   scripts/redis.sh status --dir DIR              prints "running HOST:PORT" (exit 0) or "stopped" (exit 3)
+#
+# Nothing is persisted (--save '' --appendonly no): a restart starts empty, like a Redis that
+# lost its memory. Without --port a restart in the same DIR reuses the previous port.
+#
+# Environment: EDGEWAY_REDIS_START_TIMEOUT seconds (default 20).
+set -euo pipefail
+
+SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib/background-process.sh
+source "$SCRIPTS_DIR/lib/background-process.sh"
+
+START_TIMEOUT=${EDGEWAY_REDIS_START_TIMEOUT:-20}
+STOP_GRACE=10
+MARKER=redis-server
+
+usage() {
+  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
+  exit 2
+}
+
+ensure() {
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null && return 0
+  command -v apt-get >/dev/null || die "ensure: redis-server not found and no apt-get (expected: redis-server and redis-cli on PATH)"
+  local sudo=""
+  (( EUID == 0 )) || sudo=sudo
+  echo "redis.sh: installing redis-server with apt-get" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  # A fresh machine may have no package lists yet; update only when the plain install fails.
+  if ! $sudo apt-get install -y -q --no-install-recommends redis-server >&2; then
+    $sudo apt-get update -q >&2
+    $sudo apt-get install -y -q --no-install-recommends redis-server >&2
+  fi
+  command -v redis-server >/dev/null || die "ensure: redis-server still missing after apt-get install"
+}
+
+ping_ok() {
+  [[ $(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null) == PONG ]]
+}
+
+start() {
+  local pid
+  mkdir -p "$DIR"
+  DIR=$(cd "$DIR" && pwd)
+  if pid=$(running_pid "$DIR" "$MARKER"); then
+    local running
+    running=$(<"$DIR/address")
+    if [[ -n $PORT && $running != "127.0.0.1:$PORT" ]]; then
+      die "start: a redis-server (pid $pid) already runs from $DIR on $running (expected: port $PORT or no --port)"
+    fi
+    echo "$running"
+    return 0
+  fi
+  ensure
+
+  if [[ -z $PORT && -f $DIR/port ]]; then PORT=$(<"$DIR/port"); fi
+  [[ -n $PORT ]] || PORT=$(free_port)
+  [[ $PORT =~ ^[0-9]+$ ]] && (( PORT >= 1 && PORT <= 65535 )) || die "start: --port: $PORT (expected: 1-65535)"
+  accepts_connections "$PORT" && die "start: --port: $PORT (expected: a free port; something already listens on 127.0.0.1:$PORT)"
+  echo "$PORT" >"$DIR/port"
+  echo "127.0.0.1:$PORT" >"$DIR/address"
+
+  echo "==== redis.sh start $(date -u +%FT%TZ) port $PORT" >>"$DIR/redis.log"
+  spawn_detached "$DIR" "$DIR/redis.log" redis-server --port "$PORT" --bind 127.0.0.1 \
+    --save '' --appendonly no --daemonize no --dir "$DIR" --logfile ''
+
+  local deadline=$(( SECONDS + START_TIMEOUT ))
+  while (( SECONDS < deadline )); do
+    if ! running_pid "$DIR" "$MARKER" >/dev/null; then
+      tail -n 20 "$DIR/redis.log" >&2
+      die "start: redis-server exited during start-up (log: $DIR/redis.log)"
+    fi
+    if ping_ok "$PORT"; then
+      echo "127.0.0.1:$PORT"
+      return 0
+    fi
+    sleep 0.05
+  done
+  tail -n 20 "$DIR/redis.log" >&2
+  kill_now "$DIR" "$MARKER"
+  die "start: redis-server did not answer PING within ${START_TIMEOUT}s (log: $DIR/redis.log)"
+}
+
+status() {
+  local pid
+  if [[ -d $DIR ]] && pid=$(running_pid "$DIR" "$MARKER"); then
+    echo "running $(<"$DIR/address") pid $pid"
+  else
+    echo "stopped"
+    return 3
+  fi
+}
+
+[[ $# -ge 1 ]] || usage
+COMMAND=$1; shift
+DIR=""; PORT=""
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --dir) [[ $# -ge 2 ]] || die "--dir: missing value (expected: a directory)"; DIR=$2; shift 2 ;;
+    --port) [[ $# -ge 2 ]] || die "--port: missing value (expected: 1-65535)"; PORT=$2; shift 2 ;;
+    -h|--help) usage ;;
+    *) die "argument: $1 (expected: --dir DIR or --port P)" ;;
+  esac
+done
+case $COMMAND in
+  ensure) ensure ;;
+  start|stop|kill|status)
+    [[ -n $DIR ]] || die "$COMMAND: --dir is required (expected: --dir DIR)"
+    case $COMMAND in
+      start) start ;;
+      stop) if [[ -d $DIR ]]; then terminate "$(cd "$DIR" && pwd)" "$MARKER" "$STOP_GRACE"; fi ;;
+      kill) if [[ -d $DIR ]]; then kill_now "$(cd "$DIR" && pwd)" "$MARKER"; fi ;;
+      status) status ;;
+    esac ;;
+  -h|--help|help) usage ;;
+  *) die "command: $COMMAND (expected: ensure, start, stop, kill or status)" ;;
+esac

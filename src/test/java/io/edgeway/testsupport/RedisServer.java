@@ -1,0 +1,81 @@
+package io.edgeway.testsupport;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A real {@code redis-server} for integration tests, run by {@code scripts/redis.sh} (which
+ * installs it with apt-get when missing). Nothing is persisted: after {@link #kill()} and
+ * {@link #restart()} the server answers on the same port but starts empty, like a Redis that lost
+ * its memory.
+ *
+ * <p>Not thread-safe.
+ */
+public final class RedisServer implements AutoCloseable {
+
+  // Start may include a first-time apt-get install on a fresh machine.
+  private static final ScriptedService.Timeouts TIMEOUTS =
+      new ScriptedService.Timeouts(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(15));
+
+  private final ScriptedService service;
+
+  private RedisServer(ScriptedService service) {
+    this.service = service;
+  }
+
+  /** Starts a server on a free port with {@code dir} as its working directory and log location. */
+  public static RedisServer start(Path dir) {
+    return start(dir, 0);
+  }
+
+  /** Starts a server on {@code port} (0: a free port, or the port of the previous start in {@code dir}). */
+  public static RedisServer start(Path dir, int port) {
+    return new RedisServer(ScriptedService.start("redis.sh", dir, port, TIMEOUTS));
+  }
+
+  public String host() {
+    return "127.0.0.1";
+  }
+
+  public int port() {
+    return service.port();
+  }
+
+  /** {@code redis://127.0.0.1:port}, the form Lettuce's {@code RedisURI.create} takes. */
+  public String uri() {
+    return "redis://" + service.address();
+  }
+
+  public Path dir() {
+    return service.dir();
+  }
+
+  public boolean isRunning() {
+    return service.isRunning();
+  }
+
+  /** SIGTERM, SIGKILL if it takes longer than 10 s. */
+  public void stop() {
+    service.stop();
+  }
+
+  /** SIGKILL, as in a crash; returns once the port is released. */
+  public void kill() {
+    service.kill();
+  }
+
+  /** Starts again on the same port (empty); stops a running server first. */
+  public void restart() {
+    service.restart();
+  }
+
+  @Override
+  public void close() {
+    service.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisServer[" + uri() + ", dir=" + dir() + "]";
+  }
+}
