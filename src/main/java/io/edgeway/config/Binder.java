@@ -174,10 +174,13 @@ public final class Binder {
   }
 
   private Object bindList(Node node, Type elementType, String path) {
-    if (!(node instanceof SequenceNode sequence)) {
+    if (node instanceof ScalarNode) {
       // A single value where a list is expected: `methods: GET` means `methods: [GET]`.
       Object single = bindValue(node, elementType, path);
       return single == FAILED ? FAILED : List.of(single);
+    }
+    if (!(node instanceof SequenceNode sequence)) {
+      return mismatch(node, path, "a list");
     }
     List<Object> values = new ArrayList<>(sequence.getValue().size());
     boolean failed = false;
@@ -232,6 +235,7 @@ public final class Binder {
     boolean[] written = new boolean[arguments.length];
     boolean failed = false;
     boolean unknownKeys = false;
+    List<String> failedKeys = new ArrayList<>(0);
     for (NodeTuple tuple : tuples) {
       String key = keyOf(tuple, path);
       if (key == null) {
@@ -251,6 +255,7 @@ public final class Binder {
       Object value = bindValue(valueNode, component.type, keyPath);
       if (value == FAILED) {
         failed = true;
+        failedKeys.add(key);
       } else if (value == null && component.required) {
         errors.add(source, valueNode, keyPath, NodeText.describe(valueNode) + " (expected: a value)");
         failed = true;
@@ -258,22 +263,27 @@ public final class Binder {
         arguments[index] = value;
       }
     }
+    boolean requiredMissing = false;
     for (int i = 0; i < arguments.length; i++) {
       Component component = model.components.get(i);
-      if (!written[i] && component.required) {
-        errors.add(source, at, path, "missing required key '" + component.key + "'");
-        failed = true;
+      if (component.required && arguments[i] == null) {
+        requiredMissing = true;
+        if (!written[i]) {
+          errors.add(source, at, path, "missing required key '" + component.key + "'");
+        }
       }
     }
-    if (failed) {
+    if (requiredMissing) {
       return FAILED;
     }
+    // Construct even when an optional component failed (it is passed as null, so it gets its
+    // default): the constructor's own checks then report the other components' problems in the
+    // same run. Only a complete, problem-free record is returned.
     try {
       Object value = model.constructor.newInstance(arguments);
-      // Unknown keys were reported; the constructor still ran to report its own problems too.
-      return unknownKeys ? FAILED : value;
+      return failed || unknownKeys ? FAILED : value;
     } catch (InvocationTargetException e) {
-      reportConstructorFailure(e.getCause(), at, model, path);
+      reportConstructorFailure(e.getCause(), at, model, path, failedKeys);
       return FAILED;
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot construct " + model.type.getName(), e);
@@ -292,8 +302,20 @@ public final class Binder {
     return null;
   }
 
-  private void reportConstructorFailure(Throwable cause, Node at, RecordModel model, String path) {
+  private void reportConstructorFailure(Throwable cause, Node at, RecordModel model, String path, List<String> failedKeys) {
     String message = cause.getMessage();
+    if (!failedKeys.isEmpty()) {
+      // Components that failed were passed as null. A problem that names one of them (or that is
+      // not a validation message at all) is likely a consequence of that: stay quiet about it.
+      if (!(cause instanceof IllegalArgumentException) || message == null) {
+        return;
+      }
+      for (String key : failedKeys) {
+        if (message.contains(key)) {
+          return;
+        }
+      }
+    }
     if (!(cause instanceof IllegalArgumentException) || message == null || message.isEmpty()) {
       errors.add(source, at, path, NodeText.describe(at) + " (expected: a valid " + model.type.getSimpleName()
           + "; construction failed with " + cause + ")");
@@ -305,6 +327,9 @@ public final class Binder {
       List<Object> steps = KeyPath.steps(relative);
       if (steps != null && !steps.isEmpty() && steps.get(0) instanceof String first && model.index.containsKey(first)) {
         Node target = find(at, steps);
+        if (target != null && errors.isReported(target)) {
+          return;
+        }
         errors.add(source, target != null ? target : at, KeyPath.join(path, relative), message.substring(separator + 2));
         return;
       }

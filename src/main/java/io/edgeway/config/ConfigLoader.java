@@ -176,7 +176,12 @@ public final class ConfigLoader {
           : ConfigPosition.of(source, e.getContextMark());
       String problem = e.getProblem() == null ? "invalid YAML" : e.getProblem();
       String context = e.getContext() == null ? "" : " " + e.getContext();
-      throw new ConfigException(List.of(ConfigError.at(at, "", problem + context + " (expected: valid YAML)")));
+      String expected = "valid YAML";
+      if (context.contains("flow") && at.line() > 0 && lineOf(text, at.line()).contains("${")) {
+        // `{ port: ${PORT} }`: braces end a plain value inside a flow mapping; quoting fixes it.
+        expected += "; inside { } or [ ] quote values that contain braces, e.g. port: \"${PORT:-8080}\"";
+      }
+      throw new ConfigException(List.of(ConfigError.at(at, "", problem + context + " (expected: " + expected + ")")));
     } catch (YamlEngineException e) {
       throw new ConfigException(List.of(ConfigError.at(new ConfigPosition(source, 0, 0), "",
           e.getMessage() + " (expected: valid YAML)")));
@@ -209,11 +214,34 @@ public final class ConfigLoader {
       return;
     }
     if (config.admin().enabled() && config.admin().port() == serverPort) {
-      errors.addAt("admin.port", serverPort + " (expected: a port other than server.port)");
+      reportPortClash("admin", serverPort, errors);
     }
     if (config.demoUpstream().enabled() && config.demoUpstream().port() == serverPort) {
-      errors.addAt("demo-upstream.port", serverPort + " (expected: a port other than server.port)");
+      reportPortClash("demo-upstream", serverPort, errors);
     }
+  }
+
+  // Point at the port the operator wrote: the section's own when written, else server.port.
+  private static void reportPortClash(String section, int port, ConfigErrors errors) {
+    String sectionPort = KeyPath.key(section, "port");
+    if (errors.locations().find(sectionPort).isPresent()) {
+      errors.addAt(sectionPort, port + " (expected: a port other than server.port)");
+    } else {
+      errors.addAt("server.port", port + " (expected: a port other than " + sectionPort + ", which defaults to it)");
+    }
+  }
+
+  private static String lineOf(String text, int line) {
+    int start = 0;
+    for (int i = 1; i < line && start >= 0; i++) {
+      start = text.indexOf('\n', start);
+      start = start < 0 ? -1 : start + 1;
+    }
+    if (start < 0) {
+      return "";
+    }
+    int end = text.indexOf('\n', start);
+    return end < 0 ? text.substring(start) : text.substring(start, end);
   }
 
   private static Node child(Node node, String key) {
