@@ -1,0 +1,261 @@
+package io.edgeway.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Loads the gateway configuration: YAML (snakeyaml-engine, positions kept) → checked tree
+ * ({@code ${ENV}} substituted, duplicate keys and alias bombs rejected) → {@link GatewayConfig}
+ * records → cross-field checks. Either everything is valid or a {@link ConfigException} lists
+ * every problem in file order; nothing is half-applied.
+ *
+ * <p>Blocking (reads a file): call it at start-up or from a worker thread, never on an event loop.
+ */
+public final class ConfigLoader {
+
+  /** The largest document accepted. */
+  public static final int MAX_DOCUMENT_CHARS = 10 * 1024 * 1024;
+
+  /** Aliases allowed in one document; anchors are for reuse, not for billion-laughs. */
+  public static final int MAX_ALIASES = 50;
+
+  /** Deepest nesting of mappings and lists; the composer recurses, so this bounds its stack. */
+  public static final int MAX_DEPTH = 64;
+
+  private static final CoreSchema SCHEMA = new CoreSchema();
+
+  private ConfigLoader() {}
+
+  /** Loads a file, substituting from the process environment. */
+  public static LoadedConfig load(Path file) throws ConfigException {
+    return load(file, System::getenv);
+  }
+
+  /**
+   * Loads a file.
+   *
+   * @param environment looks up {@code ${NAME}}; returns null for an unset variable
+   */
+  public static LoadedConfig load(Path file, Function<String, String> environment) throws ConfigException {
+    requireNonNull(file, "file");
+    requireNonNull(environment, "environment");
+    String source = file.toString();
+    byte[] bytes;
+    try {
+      // Checked before reading so a huge file is never pulled into memory.
+      if (Files.size(file) > MAX_DOCUMENT_CHARS * 4L) {
+        throw fileError(source, "file larger than " + MAX_DOCUMENT_CHARS + " bytes (expected: a smaller config file)");
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw fileError(source, "cannot read the file: " + e + " (expected: a readable config file)");
+    }
+    if (bytes.length > MAX_DOCUMENT_CHARS) {
+      throw fileError(source, "file larger than " + MAX_DOCUMENT_CHARS + " bytes (expected: a smaller config file)");
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw fileError(source, "invalid UTF-8 (expected: a UTF-8 text file)");
+    }
+    return load(source, text, environment);
+  }
+
+  /** Loads YAML text, substituting from the process environment. */
+  public static LoadedConfig load(String sourceName, String yamlText) throws ConfigException {
+    return load(sourceName, yamlText, System::getenv);
+  }
+
+  /**
+   * Loads YAML text.
+   *
+   * @param sourceName the name errors are reported under, usually the file path
+   * @param environment looks up {@code ${NAME}}; returns null for an unset variable
+   */
+  public static LoadedConfig load(String sourceName, String yamlText, Function<String, String> environment)
+      throws ConfigException {
+    requireNonNull(sourceName, "sourceName");
+    requireNonNull(yamlText, "yamlText");
+    requireNonNull(environment, "environment");
+    if (yamlText.length() > MAX_DOCUMENT_CHARS) {
+      throw fileError(sourceName, "document larger than " + MAX_DOCUMENT_CHARS + " characters (expected: a smaller config file)");
+    }
+    LoadSettings settings = LoadSettings.builder()
+        .setLabel(sourceName)
+        .setSchema(SCHEMA)
+        .setMaxAliasesForCollections(MAX_ALIASES)
+        .setAllowRecursiveKeys(false)
+        .setCodePointLimit(MAX_DOCUMENT_CHARS)
+        .setUseMarks(true)
+        .build();
+    Node composed = compose(sourceName, yamlText, settings);
+
+    ConfigErrors treeErrors = new ConfigErrors(ConfigLocations.empty(sourceName));
+    if (!(composed instanceof MappingNode)) {
+      treeErrors.add(sourceName, composed, "", NodeText.describe(composed)
+          + " (expected: a mapping of sections such as server, admin, routes)");
+      treeErrors.throwIfAny();
+    }
+    ConfigTree.Result tree = ConfigTree.check(sourceName, composed, new EnvSubstitution(environment),
+        SCHEMA.getScalarResolver(), treeErrors);
+    ConfigLocations locations = new ConfigLocations(sourceName, tree.positions());
+    ConfigErrors errors = treeErrors.withLocations(locations);
+
+    GatewayConfig config = Binder.bind(new ConfigNode(sourceName, "", tree.root()), GatewayConfig.class, errors);
+    checkDuplicateRouteIds(sourceName, tree.root(), errors);
+    if (config != null) {
+      checkPorts(config, errors);
+    }
+    errors.throwIfAny();
+    return new LoadedConfig(config, locations);
+  }
+
+  private static Node compose(String source, String text, LoadSettings settings) throws ConfigException {
+    try {
+      // A first pass over the event stream (iterative, not recursive) bounds nesting and aliases
+      // before the recursive composer builds anything.
+      int depth = 0;
+      int aliases = 0;
+      for (Event event : new Parse(settings).parseString(text)) {
+        switch (event.getEventId()) {
+          case MappingStart, SequenceStart -> {
+            if (++depth > MAX_DEPTH) {
+              throw new ConfigException(List.of(ConfigError.at(ConfigPosition.of(source, event.getStartMark()), "",
+                  "nesting deeper than " + MAX_DEPTH + " levels (expected: a flatter document)")));
+            }
+          }
+          case MappingEnd, SequenceEnd -> depth--;
+          case Alias -> {
+            if (++aliases > MAX_ALIASES) {
+              throw new ConfigException(List.of(ConfigError.at(ConfigPosition.of(source, event.getStartMark()), "",
+                  "more than " + MAX_ALIASES + " aliases (expected: at most " + MAX_ALIASES
+                      + " aliases in a document; alias bombs are rejected)")));
+            }
+          }
+          default -> { }
+        }
+      }
+      Optional<Node> root = new Compose(settings).composeString(text);
+      // An empty document (or a lone `~`) is a valid config: every default, no routes.
+      return root.filter(node -> !ConfigNode.isNull(node))
+          .orElseGet(() -> new MappingNode(Tag.MAP, List.of(), FlowStyle.BLOCK));
+    } catch (MarkedYamlEngineException e) {
+      ConfigPosition at = e.getProblemMark().isPresent()
+          ? ConfigPosition.of(source, e.getProblemMark())
+          : ConfigPosition.of(source, e.getContextMark());
+      String problem = e.getProblem() == null ? "invalid YAML" : e.getProblem();
+      String context = e.getContext() == null ? "" : " " + e.getContext();
+      String expected = "valid YAML";
+      if (context.contains("flow") && at.line() > 0 && lineOf(text, at.line()).contains("${")) {
+        // `{ port: ${PORT} }`: braces end a plain value inside a flow mapping; quoting fixes it.
+        expected += "; inside { } or [ ] quote values that contain braces, e.g. port: \"${PORT:-8080}\"";
+      }
+      throw new ConfigException(List.of(ConfigError.at(at, "", problem + context + " (expected: " + expected + ")")));
+    } catch (YamlEngineException e) {
+      throw new ConfigException(List.of(ConfigError.at(new ConfigPosition(source, 0, 0), "",
+          e.getMessage() + " (expected: valid YAML)")));
+    }
+  }
+
+  // Checked on the tree rather than the records so that duplicates are found even when some
+  // route has other problems and could not be bound.
+  private static void checkDuplicateRouteIds(String source, Node root, ConfigErrors errors) {
+    Node routes = child(root, "routes");
+    if (!(routes instanceof SequenceNode sequence)) {
+      return;
+    }
+    Map<String, Integer> firstIndex = new HashMap<>();
+    for (int i = 0; i < sequence.getValue().size(); i++) {
+      Node id = child(sequence.getValue().get(i), "id");
+      if (id instanceof ScalarNode scalar && !ConfigNode.isNull(scalar) && !errors.isReported(scalar)) {
+        Integer first = firstIndex.putIfAbsent(scalar.getValue(), i);
+        if (first != null) {
+          errors.add(source, scalar, KeyPath.key(KeyPath.index("routes", i), "id"), scalar.getValue()
+              + " (expected: a unique route id; routes[" + first + "] has it already)");
+        }
+      }
+    }
+  }
+
+  private static void checkPorts(GatewayConfig config, ConfigErrors errors) {
+    int serverPort = config.server().port();
+    if (serverPort == 0) {
+      return;
+    }
+    if (config.admin().enabled() && config.admin().port() == serverPort) {
+      reportPortClash("admin", serverPort, errors);
+    }
+    if (config.demoUpstream().enabled() && config.demoUpstream().port() == serverPort) {
+      reportPortClash("demo-upstream", serverPort, errors);
+    }
+  }
+
+  // Point at the port the operator wrote: the section's own when written, else server.port.
+  private static void reportPortClash(String section, int port, ConfigErrors errors) {
+    String sectionPort = KeyPath.key(section, "port");
+    if (errors.locations().find(sectionPort).isPresent()) {
+      errors.addAt(sectionPort, port + " (expected: a port other than server.port)");
+    } else {
+      errors.addAt("server.port", port + " (expected: a port other than " + sectionPort + ", which defaults to it)");
+    }
+  }
+
+  private static String lineOf(String text, int line) {
+    int start = 0;
+    for (int i = 1; i < line && start >= 0; i++) {
+      start = text.indexOf('\n', start);
+      start = start < 0 ? -1 : start + 1;
+    }
+    if (start < 0) {
+      return "";
+    }
+    int end = text.indexOf('\n', start);
+    return end < 0 ? text.substring(start) : text.substring(start, end);
+  }
+
+  private static Node child(Node node, String key) {
+    if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+          return tuple.getValueNode();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static ConfigException fileError(String source, String message) {
+    return new ConfigException(List.of(new ConfigError(source, 0, 0, "", message)));
+  }
+}

@@ -1,0 +1,151 @@
+package io.edgeway.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+
+/**
+ * The checked copy of a composed YAML tree that binding works on: environment references
+ * substituted, duplicate and non-string keys reported and dropped, aliases expanded into copies
+ * (bounded, so an alias bomb is an error instead of an out-of-memory), and the position of every
+ * key path recorded.
+ */
+final class ConfigTree {
+
+  /** How many nodes aliases may add by expansion; a real config needs a few hundred at most. */
+  static final int MAX_ALIAS_EXPANSION = 10_000;
+
+  private final String source;
+  private final EnvSubstitution substitution;
+  private final ScalarResolver resolver;
+  private final ConfigErrors errors;
+  private final Map<String, ConfigPosition> positions = new LinkedHashMap<>();
+  private final Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<Node> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Map<Node, ScalarNode> scalarCopies = new IdentityHashMap<>();
+  private int expanded;
+  private boolean expansionReported;
+
+  private ConfigTree(String source, EnvSubstitution substitution, ScalarResolver resolver, ConfigErrors errors) {
+    this.source = source;
+    this.substitution = substitution;
+    this.resolver = resolver;
+    this.errors = errors;
+  }
+
+  /** The checked root and where each path is. */
+  record Result(Node root, Map<String, ConfigPosition> positions) {}
+
+  /**
+   * @param errors receives the problems; nodes whose value could not be substituted are marked as
+   *     reported so the binder does not add a second error for them
+   */
+  static Result check(String source, Node root, EnvSubstitution substitution, ScalarResolver resolver, ConfigErrors errors) {
+    requireNonNull(root, "root");
+    ConfigTree tree = new ConfigTree(source, substitution, resolver, errors);
+    Node copy = tree.copy(root, "");
+    return new Result(copy, tree.positions);
+  }
+
+  private Node copy(Node node, String path) {
+    if (onPath.contains(node)) {
+      errors.add(source, node, path, "recursive alias (expected: an alias to a node defined before it, outside itself)");
+      return nullScalar(node);
+    }
+    if (!visited.add(node) && ++expanded > MAX_ALIAS_EXPANSION) {
+      if (!expansionReported) {
+        expansionReported = true;
+        errors.add(source, node, path, "aliases expand to more than " + MAX_ALIAS_EXPANSION
+            + " nodes (expected: a config without an alias bomb)");
+      }
+      return nullScalar(node);
+    }
+    positions.putIfAbsent(path, ConfigPosition.of(source, node));
+    if (node instanceof ScalarNode scalar) {
+      return copyScalar(scalar, path);
+    }
+    onPath.add(node);
+    try {
+      if (node instanceof SequenceNode sequence) {
+        List<Node> items = sequence.getValue();
+        List<Node> copies = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+          copies.add(copy(items.get(i), KeyPath.index(path, i)));
+        }
+        return new SequenceNode(sequence.getTag(), true, copies, sequence.getFlowStyle(),
+            sequence.getStartMark(), sequence.getEndMark());
+      }
+      MappingNode mapping = (MappingNode) node;
+      List<NodeTuple> tuples = new ArrayList<>(mapping.getValue().size());
+      Map<String, Node> keys = new HashMap<>();
+      for (NodeTuple tuple : mapping.getValue()) {
+        Node keyNode = tuple.getKeyNode();
+        if (!(keyNode instanceof ScalarNode keyScalar) || ConfigNode.isNull(keyNode)) {
+          errors.add(source, keyNode, path, NodeText.describe(keyNode) + " (expected: a key that is a plain string)");
+          continue;
+        }
+        String key = keyScalar.getValue();
+        String keyPath = KeyPath.key(path, key);
+        Node first = keys.putIfAbsent(key, keyNode);
+        if (first != null) {
+          ConfigPosition at = ConfigPosition.of(source, first);
+          errors.add(source, keyNode, keyPath, "duplicate key (expected: each key once in a mapping; first at line "
+              + at.line() + ")");
+          continue;
+        }
+        tuples.add(new NodeTuple(keyNode, copy(tuple.getValueNode(), keyPath)));
+      }
+      return new MappingNode(mapping.getTag(), true, tuples, mapping.getFlowStyle(),
+          mapping.getStartMark(), mapping.getEndMark());
+    } finally {
+      onPath.remove(node);
+    }
+  }
+
+  private ScalarNode copyScalar(ScalarNode scalar, String path) {
+    ScalarNode done = scalarCopies.get(scalar);
+    if (done != null) {
+      return done;
+    }
+    String value = scalar.getValue();
+    ScalarNode copy;
+    try {
+      String substituted = substitution.apply(value);
+      if (substituted.equals(value)) {
+        copy = scalar;
+      } else {
+        // A plain ${PORT:-} that ends up empty means "absent", as if the value had been written.
+        Tag tag = scalar.getScalarStyle() == ScalarStyle.PLAIN ? resolver.resolve(substituted, true) : scalar.getTag();
+        copy = new ScalarNode(tag, true, substituted, scalar.getScalarStyle(), scalar.getStartMark(), scalar.getEndMark());
+      }
+    } catch (IllegalArgumentException e) {
+      errors.add(source, scalar, path, e.getMessage());
+      copy = scalar;
+    }
+    scalarCopies.put(scalar, copy);
+    return copy;
+  }
+
+  // Stands in for a node that was already reported, so binding neither fails on it again nor
+  // treats it as an absent key.
+  private ScalarNode nullScalar(Node at) {
+    ScalarNode stand = new ScalarNode(Tag.NULL, true, "", ScalarStyle.PLAIN, at.getStartMark(), at.getEndMark());
+    errors.markReported(stand);
+    return stand;
+  }
+}

@@ -1,0 +1,28 @@
+package io.edgeway.config;
+
+import java.util.List;
+
+/**
+ * The whole gateway configuration, one component per top-level YAML section. To add a section
+ * (say {@code jwt-providers}), add a component here with a default in the constructor: the binder
+ * reads top-level keys from this record, so nothing else lists them.
+ *
+ * @param server the client-facing listener
+ * @param admin the admin API listener
+ * @param demoUpstream the embedded echo service
+ * @param routes the routes in file order; default none
+ */
+public record GatewayConfig(ServerConfig server, AdminConfig admin, DemoUpstreamConfig demoUpstream, List<RouteConfig> routes) {
+
+  public GatewayConfig {
+    server = server == null ? ServerConfig.defaults() : server;
+    admin = admin == null ? AdminConfig.defaults() : admin;
+    demoUpstream = demoUpstream == null ? DemoUpstreamConfig.defaults() : demoUpstream;
+    routes = routes == null ? List.of() : List.copyOf(routes);
+  }
+
+  /** A gateway with every default and no routes (what an empty file means). */
+  public static GatewayConfig defaults() {
+    return new GatewayConfig(null, null, null, null);
+  }
+}

@@ -1,0 +1,3 @@
+package io.edgeway.config;
+import org.junit.jupiter.api.Test;
+class DumpFixturesTest { @Test void dump() { InvalidConfigTest.dump(); } }
