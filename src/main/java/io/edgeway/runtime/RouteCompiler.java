@@ -19,7 +19,7 @@ import io.edgeway.proxy.RoundRobinBalancer;
 import io.edgeway.proxy.Upstream;
 import io.edgeway.proxy.UpstreamCall;
 import io.edgeway.proxy.UpstreamTarget;
-import io.edgeway.routing.PathRewriter;
+import io.edgeway.routing.RewriteRule;
 import io.edgeway.routing.RouteProblem;
 import io.edgeway.routing.RouteSpec;
 import io.edgeway.routing.RouteTable;
@@ -68,25 +68,19 @@ public final class RouteCompiler {
       RouteConfig route = routes.get(i);
       String at = "routes[" + i + "]";
       List<GatewayFilter> filters = createFilters(route, at, errors, closeActions);
-      PathRewriter rewriter;
-      try {
-        rewriter = PathRewriter.of(route.match().path(), route.stripPrefix(), route.rewrite());
-      } catch (IllegalArgumentException e) {
-        errors.addAt(at + (route.rewrite() != null ? ".rewrite" : ".strip-prefix"), e.getMessage());
-        continue;
-      }
       if (filters == null) {
         continue;
       }
       Upstream upstream = upstream(route.upstream());
       UpstreamCall call = new UpstreamCall(vertx, upstream, Boolean.TRUE.equals(route.preserveHost()));
       long maxBody = route.maxBodySize() != null ? route.maxBodySize().bytes() : defaultMaxBody;
-      CompiledRoute compiledRoute = new CompiledRoute(route.id(), FilterChains.link(filters, call), upstream, rewriter,
-          maxBody, Boolean.TRUE.equals(route.websocket()), route);
+      CompiledRoute compiledRoute = new CompiledRoute(route.id(), FilterChains.link(filters, call), upstream, maxBody,
+          Boolean.TRUE.equals(route.websocket()), route);
       compiled.add(compiledRoute);
       table.add(new RouteSpec<>(route.id(), route.match().path(),
           route.match().methods() == null ? Set.of() : new LinkedHashSet<>(route.match().methods()),
-          route.match().host(), route.match().headers() == null ? Map.of() : route.match().headers(), compiledRoute));
+          route.match().host(), route.match().headers() == null ? Map.of() : route.match().headers(),
+          rewriteRule(route), compiledRoute));
     }
     RouteTable<CompiledRoute> built = null;
     try {
@@ -103,6 +97,16 @@ public final class RouteCompiler {
       errors.throwIfAny();
     }
     return new RouteSnapshot(built, compiled, Instant.now(), source);
+  }
+
+  private static RewriteRule rewriteRule(RouteConfig route) {
+    if (route.rewrite() != null) {
+      return new RewriteRule.Template(route.rewrite());
+    }
+    if (route.stripPrefix() != null && route.stripPrefix() > 0) {
+      return new RewriteRule.StripPrefix(route.stripPrefix());
+    }
+    return RewriteRule.KEEP;
   }
 
   private static int indexOf(List<RouteConfig> routes, String id) {
@@ -182,12 +186,12 @@ public final class RouteCompiler {
   private Upstream upstream(UpstreamConfig config) {
     List<UpstreamTarget> targets = new ArrayList<>();
     for (TargetConfig t : config.targets()) {
-      targets.add(new UpstreamTarget(t.url(), t.host(), t.port(), t.ssl(), t.weight()));
+      targets.add(new UpstreamTarget(t.url().toString(), t.url().host(), t.url().port(), t.url().tls(), t.weight()));
     }
     LoadBalancer balancer = switch (config.loadBalancing()) {
       case ROUND_ROBIN -> new RoundRobinBalancer(targets);
       case LEAST_REQUESTS -> new LeastRequestsBalancer(targets);
-      case CONSISTENT_HASH -> new ConsistentHashBalancer(targets, config.hashOn());
+      case CONSISTENT_HASH -> new ConsistentHashBalancer(targets, String.valueOf(config.hashOn()));
     };
     return new Upstream(targets, balancer, config.timeouts().connect().toMillis(), config.timeouts().response().toMillis(),
         config.timeouts().idle().toMillis(), config.pool().maxConnections(), config.pool().maxWaitQueue(), eventLoops);

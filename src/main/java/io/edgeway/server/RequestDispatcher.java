@@ -102,7 +102,7 @@ final class RequestDispatcher {
       DefaultExchange ex = newExchange(req, requestId, trace, null, path, host, start);
       if (match instanceof RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
         GatewayException e = new GatewayException(405, "method_not_allowed", "Method not allowed on this route",
-            Map.of("Allow", String.join(", ", notAllowed.allowed())));
+            Map.of("Allow", notAllowed.allowHeader()));
         respond(req, guard, ex, null, ProblemResponses.render(e, null, requestId), e.code(), hasBody);
       } else {
         respond(req, guard, ex, null, ProblemResponses.render(NO_ROUTE, null, requestId), NO_ROUTE.code(), hasBody);
@@ -142,7 +142,7 @@ final class RequestDispatcher {
       body = Body.stream(bodyStream, contentLength, null);
     }
     Map<String, String> params = found.params().asMap();
-    DefaultGatewayRequest request = new DefaultGatewayRequest(method, path, route.rewriter().apply(path, found.params()),
+    DefaultGatewayRequest request = new DefaultGatewayRequest(method, path, found.upstreamPath(path),
         req.query(), host, scheme, clientIp, params, headers, body);
     DefaultExchange ex = new DefaultExchange(requestId, trace.traceId(), trace.childTraceparent(), route.id(), request,
         req, loopIndex, start);

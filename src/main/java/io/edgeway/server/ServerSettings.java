@@ -27,6 +27,7 @@ public record ServerSettings(
 
   public static ServerSettings from(ServerConfig server) {
     LimitsConfig limits = server.limits();
+    List<Cidr> trusted = server.trustedProxies().stream().map(c -> Cidr.parse(c.toString())).toList();
     return new ServerSettings(
         server.host(), server.port(), server.instances(),
         limits.maxBodySize().bytes(),
@@ -37,8 +38,8 @@ public record ServerSettings(
         limits.idleTimeout().toNanos(),
         limits.maxConnections(),
         server.shutdownGrace().toMillis(),
-        server.trustedProxies(),
-        new ClientIpResolver(server.trustedProxies()),
+        trusted,
+        new ClientIpResolver(trusted),
         new RequestFramingCheck(new EdgeLimits(limits.maxHeaderCount())));
   }
 }

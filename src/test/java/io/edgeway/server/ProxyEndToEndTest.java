@@ -112,7 +112,7 @@ class ProxyEndToEndTest {
     startGateway("""
         routes:
           - id: users
-            match: { path: /users/{id}, methods: [GET, PUT] }
+            match: { path: "/users/{id}", methods: [GET, PUT] }
             upstream: { targets: [ { url: %s } ] }
         """.formatted(upstream.url()));
 
