@@ -121,6 +121,10 @@ public final class Binder {
       }
       return mismatch(node, path, expected(raw));
     }
+    Method factory = isBuiltInScalar(raw) ? null : stringFactory(raw);
+    if (factory == null && !isBuiltInScalar(raw)) {
+      return unsupported(node, path, type);
+    }
     if (!(node instanceof ScalarNode scalar)) {
       return mismatch(node, path, expected(raw));
     }
@@ -166,11 +170,13 @@ public final class Binder {
       }
       return mismatch(node, path, expected(raw));
     }
-    Method factory = stringFactory(raw);
-    if (factory != null) {
-      return invoke(factory, text, node, path, raw);
-    }
-    return unsupported(node, path, type);
+    return invoke(factory, text, node, path, raw);
+  }
+
+  private static boolean isBuiltInScalar(Class<?> raw) {
+    return raw == String.class || raw == boolean.class || raw == Boolean.class || raw == int.class || raw == Integer.class
+        || raw == long.class || raw == Long.class || raw == double.class || raw == Double.class || raw == Duration.class
+        || raw.isEnum();
   }
 
   private Object bindList(Node node, Type elementType, String path) {

@@ -69,7 +69,7 @@ public final class ConfigLoader {
     byte[] bytes;
     try {
       // Checked before reading so a huge file is never pulled into memory.
-      if (Files.size(file) > MAX_DOCUMENT_CHARS * 4L) {
+      if (Files.size(file) > MAX_DOCUMENT_CHARS) {
         throw fileError(source, "file larger than " + MAX_DOCUMENT_CHARS + " bytes (expected: a smaller config file)");
       }
       bytes = Files.readAllBytes(file);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,23 +65,6 @@ class InvalidConfigTest {
     assertThat(names).hasSizeGreaterThanOrEqualTo(15);
     for (String name : names) {
       assertThat(invalidDirectory().resolve(name + ".expected")).as(name).exists();
-    }
-  }
-
-  static void dump() {
-    try {
-      for (String name : fixtures().toList()) {
-        String yaml = Files.readString(invalidDirectory().resolve(name + ".yaml"));
-        System.out.println("== " + name);
-        try {
-          ConfigLoader.load("invalid/" + name + ".yaml", yaml, ENVIRONMENT::get);
-          System.out.println("(loaded)");
-        } catch (ConfigException ex) {
-          System.out.println(ex.getMessage());
-        }
-      }
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
     }
   }
 }
