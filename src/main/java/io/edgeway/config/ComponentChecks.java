@@ -1,5 +1,6 @@
 package io.edgeway.config;
 
+import io.edgeway.http.Cidr;
 import io.edgeway.spi.DataSize;
 import java.time.Duration;
 

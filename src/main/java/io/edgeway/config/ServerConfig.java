@@ -1,5 +1,6 @@
 package io.edgeway.config;
 
+import io.edgeway.http.Cidr;
 import java.time.Duration;
 import java.util.List;
 

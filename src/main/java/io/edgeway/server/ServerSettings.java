@@ -27,7 +27,7 @@ public record ServerSettings(
 
   public static ServerSettings from(ServerConfig server) {
     LimitsConfig limits = server.limits();
-    List<Cidr> trusted = server.trustedProxies().stream().map(c -> Cidr.parse(c.toString())).toList();
+    List<Cidr> trusted = server.trustedProxies();
     return new ServerSettings(
         server.host(), server.port(), server.instances(),
         limits.maxBodySize().bytes(),

@@ -1,5 +1,6 @@
 package io.edgeway.config;
 
+import io.edgeway.http.Cidr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.spi.DataSize;

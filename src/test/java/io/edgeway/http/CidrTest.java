@@ -1,4 +1,4 @@
-package io.edgeway.config;
+package io.edgeway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
