@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +33,11 @@ public final class Gateway {
   private final AdminServer admin;
   private final DemoUpstream demo;
   private final int adminPort;
+  private final List<GatewayModule> modules;
 
   private Gateway(Vertx vertx, GatewayRuntime runtime, ServerSettings settings, List<GatewayVerticle> verticles,
-      List<String> deployments, AdminServer admin, DemoUpstream demo, int adminPort) {
+      List<String> deployments, AdminServer admin, DemoUpstream demo, int adminPort, List<GatewayModule> modules) {
+    this.modules = List.copyOf(modules);
     this.vertx = vertx;
     this.runtime = runtime;
     this.settings = settings;
@@ -45,49 +48,69 @@ public final class Gateway {
     this.adminPort = adminPort;
   }
 
-  /** Starts a gateway with the built-in and plugin filters found on the class path. */
+  /** Starts a gateway with the built-in and plugin filters and modules found on the class path. */
   public static Future<Gateway> start(Vertx vertx, LoadedConfig loaded, String source) {
-    return start(vertx, loaded, source, FilterRegistry.discover(List.of(Gateway.class.getClassLoader())),
-        new GatewayServices());
+    ClassLoader loader = Gateway.class.getClassLoader();
+    return start(vertx, loaded, source, FilterRegistry.discover(List.of(loader)), discoverModules(loader));
+  }
+
+  /** The gateway modules registered in {@code META-INF/services/io.edgeway.runtime.GatewayModule}. */
+  public static List<GatewayModule> discoverModules(ClassLoader loader) {
+    List<GatewayModule> modules = new ArrayList<>();
+    ServiceLoader.load(GatewayModule.class, loader).forEach(modules::add);
+    return modules;
   }
 
   /**
-   * Compiles the configuration (failing with a {@link ConfigException} before anything listens),
-   * then starts the demo upstream, the admin API and the public listener, and marks itself ready.
+   * Starts the modules (which register the services filters need), compiles the configuration
+   * (failing with a {@link ConfigException} before anything listens), then starts the demo
+   * upstream, the admin API and the public listener, and marks itself ready.
    */
   public static Future<Gateway> start(
-      Vertx vertx, LoadedConfig loaded, String source, FilterRegistry registry, GatewayServices services) {
+      Vertx vertx, LoadedConfig loaded, String source, FilterRegistry registry, List<GatewayModule> modules) {
     GatewayConfig config = loaded.config();
     ServerSettings settings = ServerSettings.from(config.server());
-    RouteSnapshot snapshot;
-    try {
-      snapshot = new RouteCompiler(vertx, registry, services, settings.instances()).compile(loaded, source);
-    } catch (ConfigException e) {
-      return Future.failedFuture(e);
-    }
-    GatewayRuntime runtime = new GatewayRuntime(snapshot);
+    GatewayServices services = new GatewayServices();
+    services.register(StateEvents.class, new LoggingStateEvents());
+    // The runtime starts with an empty table; the compiled snapshot is swapped in before listening.
+    GatewayRuntime runtime = new GatewayRuntime(RouteSnapshot.empty(source));
     runtime.addObserver(new AccessLog());
-    DemoUpstream demo = config.demoUpstream().enabled() ? new DemoUpstream(vertx) : null;
-    Future<Integer> demoStarted = demo == null ? Future.succeededFuture(0)
-        : demo.start(config.demoUpstream().host(), config.demoUpstream().port());
     AdminServer admin = config.admin().enabled() ? new AdminServer(vertx, runtime) : null;
+    ModuleContext context = new ModuleContext(vertx, config, services, runtime, admin);
+    List<GatewayModule> started = new ArrayList<>();
+    DemoUpstream demo = config.demoUpstream().enabled() ? new DemoUpstream(vertx) : null;
     AtomicInteger connections = new AtomicInteger();
     List<GatewayVerticle> verticles = new ArrayList<>();
     List<String> deployments = new ArrayList<>();
-    return demoStarted
+    return startModules(modules, context, started)
+        .compose(v -> {
+          try {
+            runtime.swap(new RouteCompiler(vertx, registry, services, settings.instances()).compile(loaded, source));
+            return Future.<Void>succeededFuture();
+          } catch (ConfigException e) {
+            return Future.failedFuture(e);
+          }
+        })
+        .compose(v -> demo == null ? Future.succeededFuture(0)
+            : demo.start(config.demoUpstream().host(), config.demoUpstream().port()))
         .compose(v -> admin == null ? Future.succeededFuture(0) : admin.start(config.admin().host(), config.admin().port()))
         .compose(adminPort -> deployListeners(vertx, runtime, settings, connections, verticles, deployments)
             .map(v -> {
               runtime.setReady(true);
-              Gateway gateway = new Gateway(vertx, runtime, settings, verticles, deployments, admin, demo, adminPort);
+              RouteSnapshot snapshot = runtime.snapshot();
+              services.find(StateEvents.class).ifPresent(events -> events.publish("config.loaded", source,
+                  java.util.Map.of("routes", snapshot.routes().size(), "source", source)));
+              Gateway gateway = new Gateway(vertx, runtime, settings, verticles, deployments, admin, demo, adminPort,
+                  started);
               log.info("edgeway listening on {}:{} ({} event loops, {} routes){}", settings.host(), gateway.port(),
                   settings.instances(), snapshot.routes().size(),
                   admin == null ? "" : ", admin on " + config.admin().host() + ":" + adminPort);
               return gateway;
             }))
         .recover(failure -> {
-          snapshot.close();
+          runtime.snapshot().close();
           List<Future<?>> stops = new ArrayList<>();
+          started.forEach(m -> stops.add(m.stop()));
           deployments.forEach(id -> stops.add(vertx.undeploy(id)));
           if (admin != null) {
             stops.add(admin.stop());
@@ -98,6 +121,22 @@ public final class Gateway {
           return Future.join(stops).transform(x -> Future.failedFuture(failure));
         });
   }
+
+  private static Future<Void> startModules(
+      List<GatewayModule> modules, GatewayModule.Context context, List<GatewayModule> started) {
+    Future<Void> chain = Future.succeededFuture();
+    for (GatewayModule module : modules) {
+      chain = chain.compose(v -> module.start(context)
+          .onSuccess(x -> started.add(module))
+          .recover(e -> Future.failedFuture(new IllegalStateException(
+              "module " + module.name() + " failed to start: " + e.getMessage(), e))));
+    }
+    return chain;
+  }
+
+  private record ModuleContext(
+      Vertx vertx, GatewayConfig config, GatewayServices services, GatewayRuntime runtime, AdminServer admin)
+      implements GatewayModule.Context {}
 
   private static Future<Void> deployListeners(Vertx vertx, GatewayRuntime runtime, ServerSettings settings,
       AtomicInteger connections, List<GatewayVerticle> verticles, List<String> deployments) {
@@ -149,6 +188,18 @@ public final class Gateway {
             stops.add(demo.stop());
           }
           return Future.join(stops);
+        })
+        .transform(x -> {
+          // Modules stop last, in reverse order, after no request can reach them any more.
+          Future<Void> chain = Future.succeededFuture();
+          for (int i = modules.size() - 1; i >= 0; i--) {
+            GatewayModule module = modules.get(i);
+            chain = chain.transform(y -> module.stop().recover(e -> {
+              log.warn("module {} did not stop cleanly: {}", module.name(), e.toString());
+              return Future.succeededFuture();
+            }));
+          }
+          return chain;
         })
         .transform(x -> {
           runtime.snapshot().close();

@@ -18,6 +18,11 @@ public record RouteSnapshot(RouteTable<CompiledRoute> table, List<CompiledRoute>
     routes = List.copyOf(routes);
   }
 
+  /** A snapshot with no routes (every request gets 404). */
+  public static RouteSnapshot empty(String source) {
+    return new RouteSnapshot(RouteTable.<CompiledRoute>builder().build(), List.of(), Instant.now(), source);
+  }
+
   /** Releases upstream pools and filter resources of this snapshot. */
   public void close() {
     routes.forEach(r -> r.upstream().close());
