@@ -183,7 +183,7 @@ public final class RouteTable<R> {
       CompiledRoute<R> found;
       if (host != null) {
         if (exactHosts != null
-            && (found = scan(exactHosts.get(host, 0, host.length()), method, headers, allowedSink)) != null) {
+            && (found = scan(exactHosts.get(host), method, headers, allowedSink)) != null) {
           return found;
         }
         if (wildcardHosts != null) {
