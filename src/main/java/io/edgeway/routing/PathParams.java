@@ -3,6 +3,7 @@ package io.edgeway.routing;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Values captured from a request path by the matched route's pattern: one per {@code {name}}
@@ -124,7 +125,7 @@ public final class PathParams {
   @Override
   public boolean equals(Object o) {
     return o instanceof PathParams p && p.asMap().equals(asMap())
-        && java.util.Objects.equals(p.remainder(), remainder());
+        && Objects.equals(p.remainder(), remainder());
   }
 
   @Override

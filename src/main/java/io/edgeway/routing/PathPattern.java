@@ -176,31 +176,24 @@ public final class PathPattern {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
       return null;
     }
-    switch (c) {
-      case '-': case '.': case '_': case '~': case '!': case '$': case '&': case '\'':
-      case '(': case ')': case '+': case ',': case '=': case ':': case '@':
-        return null;
-      case '*':
-        return "'*' outside a final '**' segment; expected: '**' only as the last segment";
-      case '{': case '}':
-        return "'" + c + "' inside a segment; expected: {name} as a whole segment";
-      case '?': case '#':
-        return "'" + c + "' in a path; expected: no query or fragment in a path pattern";
-      case '%':
-        return "'%' in a path; expected: decoded characters (request paths are canonical)";
-      case ';':
-        return "';' in a path; expected: no matrix parameters";
-      case '\\':
-        return "'\\' in a path; expected: '/' as the only separator";
-      default:
+    return switch (c) {
+      case '-', '.', '_', '~', '!', '$', '&', '\'', '(', ')', '+', ',', '=', ':', '@' -> null;
+      case '*' -> "'*' outside a final '**' segment; expected: '**' only as the last segment";
+      case '{', '}' -> "'" + c + "' inside a segment; expected: {name} as a whole segment";
+      case '?', '#' -> "'" + c + "' in a path; expected: no query or fragment in a path pattern";
+      case '%' -> "'%' in a path; expected: decoded characters (request paths are canonical)";
+      case ';' -> "';' in a path; expected: no matrix parameters";
+      case '\\' -> "'\\' in a path; expected: '/' as the only separator";
+      default -> {
         if (c <= ' ' || c == 0x7f || Character.isWhitespace(c)) {
-          return "whitespace or control character 0x" + Integer.toHexString(c) + "; expected: visible ASCII";
+          yield "whitespace or control character 0x" + Integer.toHexString(c) + "; expected: visible ASCII";
         }
         if (c > 0x7f) {
-          return "non-ASCII character '" + c + "'; expected: ASCII (request paths keep non-ASCII percent-encoded)";
+          yield "non-ASCII character '" + c + "'; expected: ASCII (request paths keep non-ASCII percent-encoded)";
         }
-        return "character '" + c + "'; expected: letters, digits and -._~!$&'()+,=:@";
-    }
+        yield "character '" + c + "'; expected: letters, digits and -._~!$&'()+,=:@";
+      }
+    };
   }
 
   /** The pattern as written. */

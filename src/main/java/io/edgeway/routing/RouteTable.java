@@ -3,6 +3,7 @@ package io.edgeway.routing;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -183,7 +184,7 @@ public final class RouteTable<R> {
       CompiledRoute<R> found;
       if (host != null) {
         if (exactHosts != null
-            && (found = scan(exactHosts.get(host, 0, host.length()), method, headers, allowedSink)) != null) {
+            && (found = scan(exactHosts.get(host), method, headers, allowedSink)) != null) {
           return found;
         }
         if (wildcardHosts != null) {
@@ -539,8 +540,8 @@ public final class RouteTable<R> {
 
     @SuppressWarnings("unchecked")
     private static <R> CompiledRoute<R>[] sorted(List<CompiledRoute<R>> routes) {
-      CompiledRoute<R>[] array = routes.toArray(new CompiledRoute[0]);
-      java.util.Arrays.sort(array, SAME_PATH_AND_HOST_ORDER);
+      CompiledRoute<R>[] array = (CompiledRoute<R>[]) routes.toArray(new CompiledRoute<?>[0]);
+      Arrays.sort(array, SAME_PATH_AND_HOST_ORDER);
       return array;
     }
   }

@@ -27,13 +27,22 @@ final class SubstringKeyTable<V> {
     }
   }
 
+  /** The value for {@code key}, or null; uses the string's cached hash. */
+  V get(String key) {
+    return find(key, 0, key.length(), key.hashCode());
+  }
+
   /** The value for key {@code text[start, end)}, or null. */
-  @SuppressWarnings("unchecked")
   V get(String text, int start, int end) {
     int h = 0;
     for (int i = start; i < end; i++) {
       h = 31 * h + text.charAt(i);
     }
+    return find(text, start, end, h);
+  }
+
+  @SuppressWarnings("unchecked")
+  private V find(String text, int start, int end, int h) {
     int length = end - start;
     int i = spread(h) & mask;
     String key;
