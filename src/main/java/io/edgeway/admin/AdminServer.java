@@ -29,6 +29,7 @@ public final class AdminServer {
   private final Vertx vertx;
   private final GatewayRuntime runtime;
   private final Map<String, Function<HttpServerRequest, Future<JsonObject>>> endpoints = new LinkedHashMap<>();
+  private final Map<String, HttpMethod> methods = new LinkedHashMap<>();
   private HttpServer server;
 
   public AdminServer(Vertx vertx, GatewayRuntime runtime) {
@@ -40,7 +41,17 @@ public final class AdminServer {
 
   /** Adds a {@code GET} endpoint answering JSON; must be called before {@link #start}. */
   public void register(String path, Function<HttpServerRequest, Future<JsonObject>> handler) {
+    register(HttpMethod.GET, path, handler);
+  }
+
+  /**
+   * Adds an endpoint answering JSON for one method (e.g. {@code POST /cache/purge}); must be
+   * called before {@link #start}. A failed future with a {@link io.edgeway.spi.GatewayException}
+   * keeps its status; other failures answer 500.
+   */
+  public void register(HttpMethod method, String path, Function<HttpServerRequest, Future<JsonObject>> handler) {
     endpoints.put(path, handler);
+    methods.put(path, method);
   }
 
   public Future<Integer> start(String host, int port) {
@@ -64,15 +75,19 @@ public final class AdminServer {
       send(req, ProblemResponses.render(404, "not_found", "No such admin endpoint", null, null));
       return;
     }
-    if (req.method() != HttpMethod.GET) {
-      GatewayResponse problem = ProblemResponses.render(405, "method_not_allowed", "Admin endpoints answer GET", null, null);
-      problem.headers().set("Allow", "GET");
+    HttpMethod allowed = methods.getOrDefault(req.path(), HttpMethod.GET);
+    if (req.method() != allowed) {
+      GatewayResponse problem = ProblemResponses.render(405, "method_not_allowed",
+          "This admin endpoint answers " + allowed.name(), null, null);
+      problem.headers().set("Allow", allowed.name());
       send(req, problem);
       return;
     }
     endpoint.apply(req).onComplete(ar -> {
       if (ar.succeeded()) {
         req.response().putHeader("Content-Type", "application/json").end(ar.result().encodePrettily());
+      } else if (ar.cause() instanceof io.edgeway.spi.GatewayException e) {
+        send(req, ProblemResponses.render(e, null, null));
       } else {
         send(req, ProblemResponses.render(500, "internal_error", "Admin endpoint failed", null, null));
       }
