@@ -70,9 +70,11 @@ public final class UpstreamCall implements FilterChain {
     long started = System.nanoTime();
     target.requestStarted();
     Body body = request.body();
+    // Upgrade survives hop-by-hop stripping only on routes with websocket: true.
+    boolean upgrade = headers.contains(HttpHeaders.UPGRADE);
     return upstream.client(vertx, ex.loopIndex())
         .request(options)
-        .compose(req -> send(req, body))
+        .compose(req -> upgrade ? req.connect() : send(req, body))
         .transform(ar -> {
           target.requestEnded();
           Long spent = ex.get(StandardAttributes.UPSTREAM_NANOS);
@@ -85,7 +87,11 @@ public final class UpstreamCall implements FilterChain {
             }
             return Future.failedFuture(UpstreamFailure.classify(cause).exception());
           }
-          return Future.succeededFuture(toGatewayResponse(ar.result()));
+          HttpClientResponse response = ar.result();
+          if (upgrade && response.statusCode() == 101) {
+            return WebSocketTunnel.open(ex, response);
+          }
+          return Future.succeededFuture(toGatewayResponse(response));
         });
   }
 

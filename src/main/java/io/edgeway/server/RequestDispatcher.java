@@ -10,6 +10,7 @@ import io.edgeway.http.HopByHopHeaders;
 import io.edgeway.http.PathCanonicalizer;
 import io.edgeway.http.RequestIds;
 import io.edgeway.http.TraceContext;
+import io.edgeway.proxy.WebSocketTunnel;
 import io.edgeway.routing.RouteMatch;
 import io.edgeway.runtime.CompiledRoute;
 import io.edgeway.runtime.ExchangeObserver;
@@ -160,6 +161,11 @@ final class RequestDispatcher {
         ar.result().body().discard();
       }
       reject(req, guard, ex, new EdgeRejection(413, "payload_too_large", "Request body exceeds the route's limit", true));
+      return;
+    }
+    if (ar.succeeded() && Boolean.TRUE.equals(ex.get(WebSocketTunnel.TUNNELLED))) {
+      // The connection is a tunnel now; the exchange is over as far as HTTP is concerned.
+      finish(ex, 101, null, body, req.response(), false);
       return;
     }
     if (ar.succeeded()) {
