@@ -1,10 +1,15 @@
 package io.edgeway.cli;
 
+import io.edgeway.config.ConfigCheck;
 import io.edgeway.config.ConfigError;
 import io.edgeway.config.ConfigException;
 import io.edgeway.config.ConfigLoader;
 import io.edgeway.config.LoadedConfig;
+import io.edgeway.filter.FilterConfigCheck;
+import io.edgeway.filter.FilterRegistry;
 import io.edgeway.runtime.Gateway;
+import io.edgeway.runtime.GatewayServices;
+import io.edgeway.runtime.RouteCompiler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -13,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,10 +89,12 @@ public final class Main {
     }
     LoadedConfig loaded;
     String source;
+    FilterRegistry registry = FilterRegistry.discover(List.of(Main.class.getClassLoader()));
+    ConfigCheck filterCheck = new FilterConfigCheck(registry);
     try {
       if (configFile == null && !Files.exists(Path.of(DEFAULT_CONFIG))) {
         source = "embedded:" + DEFAULT_CONFIG;
-        loaded = ConfigLoader.load(source, embeddedDefault());
+        loaded = ConfigLoader.load(source, embeddedDefault(), System::getenv, filterCheck);
       } else {
         Path path = Path.of(configFile == null ? DEFAULT_CONFIG : configFile);
         if (!Files.isRegularFile(path)) {
@@ -94,7 +102,7 @@ public final class Main {
           return INVALID_CONFIG;
         }
         source = path.toString();
-        loaded = ConfigLoader.load(path);
+        loaded = ConfigLoader.load(path, System::getenv, filterCheck);
       }
     } catch (ConfigException e) {
       printErrors(e, err);
@@ -104,9 +112,7 @@ public final class Main {
       // Compile routes and filters too: --check must catch everything start-up would.
       Vertx vertx = Vertx.vertx();
       try {
-        new io.edgeway.runtime.RouteCompiler(vertx,
-            io.edgeway.filter.FilterRegistry.discover(java.util.List.of(Main.class.getClassLoader())),
-            new io.edgeway.runtime.GatewayServices(), 1).compile(loaded, source).close();
+        new RouteCompiler(vertx, registry, new GatewayServices(), 1).compile(loaded, source).close();
         out.println(source + ": configuration OK (" + loaded.config().routes().size() + " routes)");
         return OK;
       } catch (ConfigException e) {

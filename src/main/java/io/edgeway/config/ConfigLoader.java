@@ -63,6 +63,15 @@ public final class ConfigLoader {
    * @param environment looks up {@code ${NAME}}; returns null for an unset variable
    */
   public static LoadedConfig load(Path file, Function<String, String> environment) throws ConfigException {
+    return load(file, environment, ConfigCheck.NONE);
+  }
+
+  /**
+   * Loads a file and runs {@code extraCheck} on the raw tree in the same pass, so its errors
+   * (e.g. unknown filter names) are reported together with all others.
+   */
+  public static LoadedConfig load(Path file, Function<String, String> environment, ConfigCheck extraCheck)
+      throws ConfigException {
     requireNonNull(file, "file");
     requireNonNull(environment, "environment");
     String source = file.toString();
@@ -89,7 +98,7 @@ public final class ConfigLoader {
     } catch (CharacterCodingException e) {
       throw fileError(source, "invalid UTF-8 (expected: a UTF-8 text file)");
     }
-    return load(source, text, environment);
+    return load(source, text, environment, extraCheck);
   }
 
   /** Loads YAML text, substituting from the process environment. */
@@ -105,7 +114,15 @@ public final class ConfigLoader {
    */
   public static LoadedConfig load(String sourceName, String yamlText, Function<String, String> environment)
       throws ConfigException {
+    return load(sourceName, yamlText, environment, ConfigCheck.NONE);
+  }
+
+  /** Loads YAML text and runs {@code extraCheck} on the raw tree in the same pass. */
+  public static LoadedConfig load(
+      String sourceName, String yamlText, Function<String, String> environment, ConfigCheck extraCheck)
+      throws ConfigException {
     requireNonNull(sourceName, "sourceName");
+    requireNonNull(extraCheck, "extraCheck");
     requireNonNull(yamlText, "yamlText");
     requireNonNull(environment, "environment");
     if (yamlText.length() > MAX_DOCUMENT_CHARS) {
@@ -134,6 +151,7 @@ public final class ConfigLoader {
 
     GatewayConfig config = Binder.bind(new ConfigNode(sourceName, "", tree.root()), GatewayConfig.class, errors);
     checkDuplicateRouteIds(sourceName, tree.root(), errors);
+    extraCheck.check(new ConfigNode(sourceName, "", tree.root()), errors);
     if (config != null) {
       checkPorts(config, errors);
     }

@@ -4,14 +4,14 @@ import java.util.Collection;
 import java.util.Locale;
 
 /** Finds the known key an unknown one was probably meant to be ("did you mean ...?"). */
-final class KeySuggestion {
+public final class KeySuggestion {
 
   private static final int MAX_DISTANCE = 2;
 
   private KeySuggestion() {}
 
   /** The closest known key within two edits, or one the unknown key is a prefix of; else null. */
-  static String nearest(String unknown, Collection<String> known) {
+  public static String nearest(String unknown, Collection<String> known) {
     String typed = unknown.toLowerCase(Locale.ROOT);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;

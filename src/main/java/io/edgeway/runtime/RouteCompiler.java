@@ -128,8 +128,9 @@ public final class RouteCompiler {
       String path = at + ".filters[" + j + "]." + spec.name();
       Optional<GatewayFilterFactory<?>> factory = registry.find(spec.name());
       if (factory.isEmpty()) {
+        // Normally caught while loading (FilterConfigCheck); kept for configurations loaded without it.
         errors.addAt(at + ".filters[" + j + "]", "unknown filter '" + spec.name() + "' (expected one of: "
-            + String.join(", ", registry.names()) + suggestion(spec.name(), registry.names()) + ")");
+            + String.join(", ", registry.names()) + ")");
         ok = false;
         continue;
       }
@@ -195,37 +196,5 @@ public final class RouteCompiler {
     };
     return new Upstream(targets, balancer, config.timeouts().connect().toMillis(), config.timeouts().response().toMillis(),
         config.timeouts().idle().toMillis(), config.pool().maxConnections(), config.pool().maxWaitQueue(), eventLoops);
-  }
-
-  private static String suggestion(String name, Set<String> known) {
-    String best = null;
-    int bestDistance = 3;
-    for (String k : known) {
-      int d = levenshtein(name, k);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = k;
-      }
-    }
-    return best == null ? "" : "; did you mean '" + best + "'?";
-  }
-
-  private static int levenshtein(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }
