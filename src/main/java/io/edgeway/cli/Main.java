@@ -7,6 +7,7 @@ import io.edgeway.config.ConfigLoader;
 import io.edgeway.config.LoadedConfig;
 import io.edgeway.filter.FilterConfigCheck;
 import io.edgeway.filter.FilterRegistry;
+import io.edgeway.plugin.PluginLoader;
 import io.edgeway.runtime.Gateway;
 import io.edgeway.runtime.GatewayServices;
 import io.edgeway.runtime.RouteCompiler;
@@ -18,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -39,9 +41,10 @@ public final class Main {
   private static final String DEFAULT_CONFIG = "config/edgeway.yaml";
   private static final String EMBEDDED_CONFIG = "/config/edgeway.yaml";
   private static final String USAGE_TEXT = """
-      usage: java -jar edgeway.jar [--config FILE] [--check]
+      usage: java -jar edgeway.jar [--config FILE] [--plugins DIR] [--check]
         --config FILE  the gateway configuration (default: config/edgeway.yaml if present,
                        else the embedded default configuration)
+        --plugins DIR  directory of filter plugin jars (default: plugins)
         --check        validate the configuration, print every error, and exit
       exit codes: 0 ok, 1 runtime failure, 2 invalid configuration, 64 usage error""";
 
@@ -66,6 +69,7 @@ public final class Main {
   /** Runs the command; returns an exit code, or {@link #OK} once the gateway is serving. */
   static int run(String[] args, PrintStream out, PrintStream err) {
     String configFile = null;
+    String pluginDir = "plugins";
     boolean check = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -75,6 +79,13 @@ public final class Main {
             return USAGE;
           }
           configFile = args[++i];
+        }
+        case "--plugins" -> {
+          if (i + 1 >= args.length) {
+            err.println("edgeway: --plugins needs a directory\n" + USAGE_TEXT);
+            return USAGE;
+          }
+          pluginDir = args[++i];
         }
         case "--check" -> check = true;
         case "--help", "-h" -> {
@@ -89,7 +100,16 @@ public final class Main {
     }
     LoadedConfig loaded;
     String source;
-    FilterRegistry registry = FilterRegistry.discover(List.of(Main.class.getClassLoader()));
+    FilterRegistry registry;
+    try {
+      List<ClassLoader> loaders = new ArrayList<>();
+      loaders.add(Main.class.getClassLoader());
+      loaders.addAll(PluginLoader.load(Path.of(pluginDir), Main.class.getClassLoader()));
+      registry = FilterRegistry.discover(loaders);
+    } catch (IllegalStateException e) {
+      err.println("edgeway: " + e.getMessage());
+      return INVALID_CONFIG;
+    }
     ConfigCheck filterCheck = new FilterConfigCheck(registry);
     try {
       if (configFile == null && !Files.exists(Path.of(DEFAULT_CONFIG))) {
@@ -122,10 +142,10 @@ public final class Main {
         vertx.close();
       }
     }
-    return start(loaded, source, err);
+    return start(loaded, source, registry, err);
   }
 
-  private static int start(LoadedConfig loaded, String source, PrintStream err) {
+  private static int start(LoadedConfig loaded, String source, FilterRegistry registry, PrintStream err) {
     Logger log = LoggerFactory.getLogger(Main.class);
     int loops = loaded.config().server().instances();
     Vertx vertx = Vertx.vertx(new VertxOptions()
@@ -136,7 +156,8 @@ public final class Main {
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
     Gateway gateway;
     try {
-      gateway = Gateway.start(vertx, loaded, source).await(60, TimeUnit.SECONDS);
+      gateway = Gateway.start(vertx, loaded, source, registry, Gateway.discoverModules(Main.class.getClassLoader()))
+          .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e instanceof ConfigException || e.getCause() == null ? e : e.getCause();
       if (cause instanceof ConfigException ce) {

@@ -8,6 +8,7 @@ import io.edgeway.http.EdgeRejection;
 import io.edgeway.http.ForwardedHeaders;
 import io.edgeway.http.HopByHopHeaders;
 import io.edgeway.http.PathCanonicalizer;
+import io.edgeway.http.RequestFramingCheck;
 import io.edgeway.http.RequestIds;
 import io.edgeway.http.TraceContext;
 import io.edgeway.proxy.WebSocketTunnel;
@@ -81,6 +82,8 @@ final class RequestDispatcher {
       reject(req, guard, newExchange(req, requestId, trace, null, null, null, start), framing);
       return;
     }
+    // Upstreams that treat '_' and '-' alike could be fooled by X_User_Id next to X-User-Id (D5).
+    RequestFramingCheck.dropUnderscoreHeaders(headers);
     CanonicalPath canonical = PathCanonicalizer.canonicalize(req.path());
     if (!canonical.isValid()) {
       reject(req, guard, newExchange(req, requestId, trace, null, null, null, start), canonical.rejection());
