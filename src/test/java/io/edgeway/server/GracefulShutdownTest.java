@@ -1,0 +1,58 @@
+package io.edgeway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgeway.testing.TestGateway;
+import io.edgeway.testing.TestUpstream;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** On stop, a request in flight finishes; new connections are no longer accepted. */
+class GracefulShutdownTest {
+
+  @Test
+  void inFlightRequestCompletesDuringGracefulStop() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (TestUpstream upstream = TestUpstream.start(vertx)) {
+      AtomicInteger arrived = new AtomicInteger();
+      upstream.respondWith(req -> {
+        arrived.incrementAndGet();
+        vertx.setTimer(800, id -> req.response().end("done"));
+      });
+      TestGateway gateway = TestGateway.start(vertx, """
+          routes:
+            - id: slow
+              match: { path: /slow/** }
+              upstream: { targets: [ { url: "%s" } ] }
+          """.formatted(upstream.url()));
+      int port = gateway.port();
+      HttpClient client = gateway.client(vertx);
+      Future<String> inFlight = client.request(HttpMethod.GET, "/slow/x")
+          .compose(req -> req.send())
+          .compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (arrived.get() == 0 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(arrived.get()).isEqualTo(1);
+
+      Future<Void> stopped = gateway.gateway().stop(Duration.ofSeconds(5));
+      assertThat(inFlight.await(10, TimeUnit.SECONDS)).isEqualTo("200 done");
+      stopped.await(10, TimeUnit.SECONDS);
+
+      Throwable refused = vertx.createHttpClient().request(HttpMethod.GET, port, "127.0.0.1", "/slow/y")
+          .compose(req -> req.send())
+          .transform(ar -> Future.succeededFuture(ar.failed() ? ar.cause() : null))
+          .await(10, TimeUnit.SECONDS);
+      assertThat(refused).as("no new requests after stop").isNotNull();
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+}
