@@ -24,6 +24,7 @@ import java.util.List;
  * and is never trusted.
  */
 public final class ClientIpResolver {
+  private final boolean noTrustedProxies;
   static final int MAX_HOPS = 32;
 
   private final Cidr[] trustedProxies;
@@ -34,6 +35,7 @@ public final class ClientIpResolver {
     for (int i = 0; i < this.trustedProxies.length; i++) {
       requireNonNull(this.trustedProxies[i], "trustedProxies[" + i + "]");
     }
+    this.noTrustedProxies = this.trustedProxies.length == 0;
   }
 
   /**
@@ -44,6 +46,11 @@ public final class ClientIpResolver {
   public String resolve(String peerAddress, MultiMap headers) {
     requireNonNull(peerAddress, "peerAddress");
     requireNonNull(headers, "headers");
+    if (noTrustedProxies && peerAddress.indexOf(':') < 0) {
+      // The common edge case: nobody is trusted and the peer is a dotted IPv4 literal, which is
+      // already canonical. Skip parsing and formatting on the hot path.
+      return peerAddress;
+    }
     byte[] peer = IpAddressText.parse(peerAddress);
     if (peer == null) {
       return peerAddress;
