@@ -1,19 +1,11 @@
 package io.edgeway.server;
 
-import io.edgeway.exchange.ProblemResponses;
 import io.edgeway.runtime.GatewayRuntime;
-import io.edgeway.spi.GatewayResponse;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,7 +62,7 @@ public final class GatewayVerticle extends VerticleBase {
     RequestDispatcher dispatcher = new RequestDispatcher(runtime, settings, loopIndex, guards);
     server = vertx.createHttpServer(options)
         .connectionHandler(this::onConnection)
-        .invalidRequestHandler(GatewayVerticle::onInvalidRequest)
+        .invalidRequestHandler(dispatcher::handleInvalid)
         .requestHandler(dispatcher::handle);
     sweeper = vertx.setPeriodic(1000, id -> sweep());
     return server.listen();
@@ -122,27 +114,5 @@ public final class GatewayVerticle extends VerticleBase {
         guard.connection.close();
       }
     }
-  }
-
-  /** Requests the HTTP decoder could not parse: a problem+json answer, then the connection closes. */
-  private static void onInvalidRequest(HttpServerRequest request) {
-    Throwable cause = request.decoderResult().cause();
-    int status = 400;
-    String code = "bad_request";
-    String title = "Malformed HTTP request";
-    if (cause instanceof TooLongHttpLineException) {
-      status = 414;
-      code = "uri_too_long";
-      title = "Request line too long";
-    } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-      status = 431;
-      code = "headers_too_large";
-      title = "Request header fields too large";
-    }
-    GatewayResponse problem = ProblemResponses.render(status, code, title, null, null);
-    HttpServerResponse response = request.response();
-    response.setStatusCode(status);
-    response.headers().addAll(problem.headers()).set(HttpHeaders.CONNECTION, "close");
-    response.end(problem.body().buffer()).onComplete(v -> request.connection().close());
   }
 }

@@ -20,6 +20,9 @@ import io.edgeway.spi.Body;
 import io.edgeway.spi.ExchangeOutcome;
 import io.edgeway.spi.GatewayException;
 import io.edgeway.spi.GatewayResponse;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -45,6 +48,10 @@ final class RequestDispatcher {
   private static final GatewayException INTERNAL =
       new GatewayException(500, "internal_error", "The gateway failed to handle the request");
   private static final String X_REQUEST_ID = "X-Request-Id";
+  private static final EdgeRejection MALFORMED = new EdgeRejection(400, "bad_request", "Malformed HTTP request", true);
+  private static final EdgeRejection LINE_TOO_LONG = new EdgeRejection(414, "uri_too_long", "Request line too long", true);
+  private static final EdgeRejection HEADERS_TOO_LARGE =
+      new EdgeRejection(431, "headers_too_large", "Request header fields too large", true);
 
   private final GatewayRuntime runtime;
   private final ServerSettings settings;
@@ -152,6 +159,28 @@ final class RequestDispatcher {
         req, loopIndex, start);
     RequestBodyStream finalBody = bodyStream;
     route.chain().proceed(ex).onComplete(ar -> onChainDone(req, guard, ex, finalBody, ar));
+  }
+
+  /**
+   * Requests the HTTP decoder could not parse (request line or headers too long, malformed
+   * syntax): a problem+json answer, the connection closed, and — like every request — one
+   * completed exchange for the access log and events.
+   */
+  void handleInvalid(HttpServerRequest req) {
+    long start = System.nanoTime();
+    Throwable cause = req.decoderResult().cause();
+    EdgeRejection rejection = MALFORMED;
+    if (cause instanceof TooLongHttpLineException) {
+      rejection = LINE_TOO_LONG;
+    } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+      rejection = HEADERS_TOO_LARGE;
+    }
+    ConnectionGuard guard = guards.get(req.connection());
+    if (guard != null) {
+      guard.requestStarted();
+    }
+    reject(req, guard, newExchange(req, RequestIds.generate(), TraceContext.fromHeader(null), null, null, null, start),
+        rejection);
   }
 
   private void onChainDone(
