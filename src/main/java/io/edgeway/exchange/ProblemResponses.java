@@ -30,14 +30,14 @@ public final class ProblemResponses {
   private static GatewayResponse render(
       int status, String code, String title, String routeId, String requestId, Map<String, String> extraHeaders) {
     StringBuilder json = new StringBuilder(160);
-    json.append("{\"type\":\"about:blank\",\"status\":").append(status);
-    appendField(json, "title", title);
-    appendField(json, "code", code);
+    json.append("{\"type\":\"about:blank\",\"status\":").append(status).append(',');
+    JsonText.appendField(json, "title", title).append(',');
+    JsonText.appendField(json, "code", code);
     if (routeId != null) {
-      appendField(json, "route", routeId);
+      JsonText.appendField(json.append(','), "route", routeId);
     }
     if (requestId != null) {
-      appendField(json, "requestId", requestId);
+      JsonText.appendField(json.append(','), "requestId", requestId);
     }
     json.append('}');
     Buffer body = Buffer.buffer(json.toString());
@@ -46,27 +46,5 @@ public final class ProblemResponses {
     headers.set("Cache-Control", "no-store");
     extraHeaders.forEach(headers::set);
     return GatewayResponse.of(status, headers, Body.of(body));
-  }
-
-  private static void appendField(StringBuilder json, String name, String value) {
-    json.append(",\"").append(name).append("\":\"");
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '"' -> json.append("\\\"");
-        case '\\' -> json.append("\\\\");
-        case '\n' -> json.append("\\n");
-        case '\r' -> json.append("\\r");
-        case '\t' -> json.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            json.append(String.format("\\u%04x", (int) c));
-          } else {
-            json.append(c);
-          }
-        }
-      }
-    }
-    json.append('"');
   }
 }

@@ -1,6 +1,7 @@
 package io.edgeway.runtime;
 
 import io.edgeway.exchange.DefaultExchange;
+import io.edgeway.exchange.JsonText;
 import io.edgeway.spi.ExchangeOutcome;
 import io.edgeway.spi.StandardAttributes;
 import org.slf4j.Logger;
@@ -36,21 +37,6 @@ final class AccessLog implements ExchangeObserver {
   }
 
   private static StringBuilder field(StringBuilder b, String name, String value) {
-    b.append('"').append(name).append("\":");
-    if (value == null) {
-      return b.append("null");
-    }
-    b.append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '"' || c == '\\') {
-        b.append('\\').append(c);
-      } else if (c < 0x20) {
-        b.append(String.format("\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.append('"');
+    return JsonText.appendField(b, name, value);
   }
 }
