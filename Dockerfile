@@ -3,7 +3,7 @@
 #   docker build -t edgeway .
 #   docker run --rm -p 8080:8080 -p 9901:9901 \
 #     -v "$PWD/config:/opt/edgeway/config:ro" -v "$PWD/plugins:/opt/edgeway/plugins:ro" edgeway
-# The config must bind server and admin to 0.0.0.0 inside the container to be reachable.
+# The shipped config reads EDGEWAY_HOST / EDGEWAY_ADMIN_HOST, set to 0.0.0.0 below.
 
 # ---- build ------------------------------------------------------------------------------------
 FROM maven:3-eclipse-temurin-17 AS build
@@ -14,6 +14,8 @@ COPY spi/pom.xml spi/
 RUN mvn -B -q dependency:go-offline
 COPY spi/src spi/src
 COPY src src
+# config/edgeway.yaml is embedded in the jar as the default configuration.
+COPY config config
 RUN mvn -B -q -DskipTests package
 
 # ---- runtime ----------------------------------------------------------------------------------
@@ -27,6 +29,11 @@ RUN groupadd --system --gid 10001 edgeway \
  && chown edgeway:edgeway /opt/edgeway/data
 WORKDIR /opt/edgeway
 COPY --from=build /src/target/edgeway.jar /opt/edgeway/edgeway.jar
+# The commented default configuration; mount your own over /opt/edgeway/config.
+COPY --from=build /src/config/edgeway.yaml /opt/edgeway/config/edgeway.yaml
+# Inside a container the admin API must listen on all interfaces for probes to reach it; publish
+# its port only to the orchestrator, never to the internet.
+ENV EDGEWAY_HOST=0.0.0.0 EDGEWAY_ADMIN_HOST=0.0.0.0
 # config/ (edgeway.yaml) and plugins/ (filter jars) are read-only inputs; data/ is the one place
 # the gateway may write (e.g. the event journal while Kafka is unreachable).
 VOLUME ["/opt/edgeway/config", "/opt/edgeway/plugins", "/opt/edgeway/data"]
