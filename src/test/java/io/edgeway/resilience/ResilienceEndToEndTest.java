@@ -456,7 +456,7 @@ class ResilienceEndToEndTest {
             match: { path: /** }
             upstream:
               targets: [ { url: %s }, { url: %s } ]
-              outlier-detection: { consecutive-failures: 2, base-ejection: 1s, max-ejected: 50%% }
+              outlier-detection: { consecutive-failures: 2, base-ejection: 2s, max-ejected: 50%% }
         """.formatted(bad.url(), good.url()));
     for (int i = 0; i < 4 && bad.count() < 2; i++) {
       get("/x");
@@ -467,7 +467,7 @@ class ResilienceEndToEndTest {
     for (int i = 0; i < 10; i++) {
       assertThat(get("/y").status()).isEqualTo(200);
     }
-    // The ejection is 1 s; if it ended while we sent, the restore event is there too.
+    // The ejection is 2 s; if it ended while we sent, the restore event is there too.
     if (!events.contains("target.restored " + bad.url())) {
       assertThat(bad.count()).as("no traffic while ejected").isEqualTo(badSeen);
     }
