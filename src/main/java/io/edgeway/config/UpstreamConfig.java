@@ -12,13 +12,17 @@ import java.util.List;
  * @param hashOn required with {@link LoadBalancing#CONSISTENT_HASH}, not allowed otherwise
  * @param timeouts default {@link TimeoutsConfig#defaults()}
  * @param pool default {@link PoolConfig#defaults()}
+ * @param healthCheck active health checks; default none
+ * @param outlierDetection passive outlier ejection; default none
  */
 public record UpstreamConfig(
     @Required List<TargetConfig> targets,
     LoadBalancing loadBalancing,
     HashOn hashOn,
     TimeoutsConfig timeouts,
-    PoolConfig pool) {
+    PoolConfig pool,
+    HealthCheckConfig healthCheck,
+    OutlierDetectionConfig outlierDetection) {
 
   public UpstreamConfig {
     requireNonNull(targets, "targets");
@@ -37,5 +41,12 @@ public record UpstreamConfig(
     }
     timeouts = timeouts == null ? TimeoutsConfig.defaults() : timeouts;
     pool = pool == null ? PoolConfig.defaults() : pool;
+  }
+
+  /** An upstream without health checks or outlier detection. */
+  public UpstreamConfig(
+      List<TargetConfig> targets, LoadBalancing loadBalancing, HashOn hashOn, TimeoutsConfig timeouts,
+      PoolConfig pool) {
+    this(targets, loadBalancing, hashOn, timeouts, pool, null, null);
   }
 }

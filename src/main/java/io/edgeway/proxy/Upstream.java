@@ -23,10 +23,20 @@ public final class Upstream {
   private final int maxConnections;
   private final int maxWaitQueue;
   private final AtomicReferenceArray<HttpClientAgent> clients;
+  private final TargetMonitor monitor;
 
   public Upstream(
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
       long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops) {
+    this(targets, balancer, connectTimeoutMillis, responseTimeoutMillis, idleTimeoutMillis, maxConnections,
+        maxWaitQueue, eventLoops, TargetMonitor.NONE);
+  }
+
+  /** An upstream whose attempts are reported to {@code monitor} (outlier detection, health checks). */
+  public Upstream(
+      List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
+      long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops, TargetMonitor monitor) {
+    this.monitor = requireNonNull(monitor, "monitor");
     this.targets = List.copyOf(targets);
     this.balancer = requireNonNull(balancer, "balancer");
     this.connectTimeoutMillis = connectTimeoutMillis;
@@ -57,6 +67,11 @@ public final class Upstream {
     return idleTimeoutMillis;
   }
 
+  /** Told the outcome of every attempt; closed with this upstream. */
+  public TargetMonitor monitor() {
+    return monitor;
+  }
+
   /** The client of event loop {@code loopIndex}; only that loop calls this with its index. */
   HttpClientAgent client(Vertx vertx, int loopIndex) {
     HttpClientAgent client = clients.get(loopIndex);
@@ -77,8 +92,9 @@ public final class Upstream {
     return client;
   }
 
-  /** Closes the pooled clients (shutdown, or a reload that dropped this upstream). */
+  /** Closes the pooled clients and the monitor (shutdown, or a reload that dropped this upstream). */
   public void close() {
+    monitor.close();
     for (int i = 0; i < clients.length(); i++) {
       HttpClientAgent c = clients.getAndSet(i, null);
       if (c != null) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.edgeway.exchange.DefaultExchange;
 import io.edgeway.http.HopByHopHeaders;
+import io.edgeway.spi.AttributeKey;
 import io.edgeway.spi.Body;
 import io.edgeway.spi.Exchange;
 import io.edgeway.spi.FilterChain;
@@ -26,6 +27,12 @@ import io.vertx.core.http.RequestOptions;
  * once headers arrive the idle timeout guards the body.
  */
 public final class UpstreamCall implements FilterChain {
+  /**
+   * Set by the retry filter: the response timeout of the next attempt in milliseconds, used
+   * instead of the upstream's (internal to the gateway; not part of the plugin SPI).
+   */
+  public static final AttributeKey<Long> ATTEMPT_TIMEOUT_MILLIS = AttributeKey.of("attempt-timeout-millis", Long.class);
+
   private final Vertx vertx;
   private final Upstream upstream;
   private final boolean preserveHost;
@@ -57,6 +64,7 @@ public final class UpstreamCall implements FilterChain {
       headers.set(HttpHeaders.HOST, target.hostHeader());
     }
     String query = request.query();
+    Long attemptTimeout = ex.get(ATTEMPT_TIMEOUT_MILLIS);
     RequestOptions options = new RequestOptions()
         .setMethod(request.method())
         .setHost(target.host())
@@ -65,7 +73,7 @@ public final class UpstreamCall implements FilterChain {
         .setURI(query == null ? request.upstreamPath() : request.upstreamPath() + '?' + query)
         .setHeaders(headers)
         .setConnectTimeout(upstream.connectTimeoutMillis())
-        .setIdleTimeout(upstream.responseTimeoutMillis());
+        .setIdleTimeout(attemptTimeout != null ? attemptTimeout : upstream.responseTimeoutMillis());
 
     long started = System.nanoTime();
     target.requestStarted();
@@ -80,14 +88,24 @@ public final class UpstreamCall implements FilterChain {
           Long spent = ex.get(StandardAttributes.UPSTREAM_NANOS);
           long elapsed = System.nanoTime() - started;
           ex.put(StandardAttributes.UPSTREAM_NANOS, spent == null ? elapsed : spent + elapsed);
+          TargetMonitor monitor = upstream.monitor();
           if (ar.failed()) {
             Throwable cause = ar.cause();
-            if (cause instanceof GatewayException ge) {
-              return Future.failedFuture(ge);
+            GatewayException failure = cause instanceof GatewayException ge ? ge
+                : UpstreamFailure.classify(cause).exception();
+            if (failure != UpstreamFailure.BUSY.exception() && failure.status() >= 500) {
+              // A saturated local pool, or a client body over the limit (413), says nothing
+              // about the target's health.
+              monitor.attemptFailed(target);
             }
-            return Future.failedFuture(UpstreamFailure.classify(cause).exception());
+            return Future.failedFuture(failure);
           }
           HttpClientResponse response = ar.result();
+          if (response.statusCode() >= 500) {
+            monitor.attemptFailed(target);
+          } else {
+            monitor.attemptSucceeded(target);
+          }
           if (upgrade && response.statusCode() == 101) {
             return WebSocketTunnel.open(ex, response);
           }

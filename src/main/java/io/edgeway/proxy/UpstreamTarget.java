@@ -6,8 +6,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One backend address of a route's upstream, shared by all event loops. Holds the counters the
- * load balancers read ({@link #inFlight()}) and the availability that health checks and outlier
- * detection will set.
+ * load balancers read ({@link #inFlight()}) and the availability that active health checks and
+ * passive outlier detection set: a target is available while it is neither ejected, nor
+ * unhealthy, nor disabled. The three reasons are independent bits of one atomic word, so one
+ * volatile read answers {@link #isAvailable()} on the request path.
  */
 public final class UpstreamTarget {
   private final String url;
@@ -17,7 +19,10 @@ public final class UpstreamTarget {
   private final int weight;
   private final String hostHeader;
   private final AtomicInteger inFlight = new AtomicInteger();
-  private volatile boolean available = true;
+  private static final int EJECTED = 1;
+  private static final int UNHEALTHY = 2;
+  private static final int DISABLED = 4;
+  private final AtomicInteger down = new AtomicInteger();
 
   public UpstreamTarget(String url, String host, int port, boolean ssl, int weight) {
     this.url = requireNonNull(url, "url");
@@ -68,13 +73,47 @@ public final class UpstreamTarget {
     inFlight.decrementAndGet();
   }
 
-  /** False while the target is ejected or failing health checks; balancers skip it. */
+  /** False while the target is ejected, failing health checks or disabled; balancers skip it. */
   public boolean isAvailable() {
-    return available;
+    return down.get() == 0;
   }
 
+  /** Disables or re-enables the target by hand, independently of health and ejection. */
   public void setAvailable(boolean available) {
-    this.available = available;
+    mark(DISABLED, !available);
+  }
+
+  /** True while outlier detection keeps the target out. */
+  public boolean isEjected() {
+    return (down.get() & EJECTED) != 0;
+  }
+
+  /** False while active health checks consider the target down. */
+  public boolean isHealthy() {
+    return (down.get() & UNHEALTHY) == 0;
+  }
+
+  /** Sets or clears the ejection; true when this call changed it. */
+  public boolean markEjected(boolean ejected) {
+    return mark(EJECTED, ejected);
+  }
+
+  /** Sets the health-check verdict; true when this call changed it. */
+  public boolean markHealthy(boolean healthy) {
+    return mark(UNHEALTHY, !healthy);
+  }
+
+  private boolean mark(int bit, boolean set) {
+    int prev;
+    int next;
+    do {
+      prev = down.get();
+      next = set ? prev | bit : prev & ~bit;
+      if (prev == next) {
+        return false;
+      }
+    } while (!down.compareAndSet(prev, next));
+    return true;
   }
 
   @Override

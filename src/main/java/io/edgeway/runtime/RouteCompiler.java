@@ -16,9 +16,11 @@ import io.edgeway.proxy.ConsistentHashBalancer;
 import io.edgeway.proxy.LeastRequestsBalancer;
 import io.edgeway.proxy.LoadBalancer;
 import io.edgeway.proxy.RoundRobinBalancer;
+import io.edgeway.proxy.TargetMonitor;
 import io.edgeway.proxy.Upstream;
 import io.edgeway.proxy.UpstreamCall;
 import io.edgeway.proxy.UpstreamTarget;
+import io.edgeway.resilience.UpstreamMonitors;
 import io.edgeway.routing.RewriteRule;
 import io.edgeway.routing.RouteProblem;
 import io.edgeway.routing.RouteSpec;
@@ -71,7 +73,7 @@ public final class RouteCompiler {
       if (filters == null) {
         continue;
       }
-      Upstream upstream = upstream(route.upstream());
+      Upstream upstream = upstream(route.id(), route.upstream());
       UpstreamCall call = new UpstreamCall(vertx, upstream, Boolean.TRUE.equals(route.preserveHost()));
       long maxBody = route.maxBodySize() != null ? route.maxBodySize().bytes() : defaultMaxBody;
       CompiledRoute compiledRoute = new CompiledRoute(route.id(), FilterChains.link(filters, call), upstream, maxBody,
@@ -184,7 +186,7 @@ public final class RouteCompiler {
     }
   }
 
-  private Upstream upstream(UpstreamConfig config) {
+  private Upstream upstream(String routeId, UpstreamConfig config) {
     List<UpstreamTarget> targets = new ArrayList<>();
     for (TargetConfig t : config.targets()) {
       targets.add(new UpstreamTarget(t.url().toString(), t.url().host(), t.url().port(), t.url().tls(), t.weight()));
@@ -194,7 +196,11 @@ public final class RouteCompiler {
       case LEAST_REQUESTS -> new LeastRequestsBalancer(targets);
       case CONSISTENT_HASH -> new ConsistentHashBalancer(targets, String.valueOf(config.hashOn()));
     };
+    // Outlier detection and active health checks; the upstream closes the monitor with the snapshot.
+    TargetMonitor monitor = UpstreamMonitors.create(vertx, routeId, targets, config,
+        services.find(StateEvents.class).orElse(null));
     return new Upstream(targets, balancer, config.timeouts().connect().toMillis(), config.timeouts().response().toMillis(),
-        config.timeouts().idle().toMillis(), config.pool().maxConnections(), config.pool().maxWaitQueue(), eventLoops);
+        config.timeouts().idle().toMillis(), config.pool().maxConnections(), config.pool().maxWaitQueue(), eventLoops,
+        monitor);
   }
 }
