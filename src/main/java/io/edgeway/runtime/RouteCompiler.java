@@ -98,7 +98,7 @@ public final class RouteCompiler {
       closeActions.forEach(Runnable::run);
       errors.throwIfAny();
     }
-    return new RouteSnapshot(built, compiled, Instant.now(), source);
+    return new RouteSnapshot(built, compiled, Instant.now(), source, closeActions);
   }
 
   private static RewriteRule rewriteRule(RouteConfig route) {

@@ -12,19 +12,30 @@ import java.util.List;
  * @param routes the compiled routes in configuration order
  * @param loadedAt when this snapshot was built
  * @param source where the configuration came from (file name)
+ * @param closeActions what the route's filters registered with {@code FilterContext.onClose}
  */
-public record RouteSnapshot(RouteTable<CompiledRoute> table, List<CompiledRoute> routes, Instant loadedAt, String source) {
+public record RouteSnapshot(
+    RouteTable<CompiledRoute> table, List<CompiledRoute> routes, Instant loadedAt, String source,
+    List<Runnable> closeActions) {
   public RouteSnapshot {
     routes = List.copyOf(routes);
+    closeActions = List.copyOf(closeActions);
   }
 
   /** A snapshot with no routes (every request gets 404). */
   public static RouteSnapshot empty(String source) {
-    return new RouteSnapshot(RouteTable.<CompiledRoute>builder().build(), List.of(), Instant.now(), source);
+    return new RouteSnapshot(RouteTable.<CompiledRoute>builder().build(), List.of(), Instant.now(), source, List.of());
   }
 
   /** Releases upstream pools and filter resources of this snapshot. */
   public void close() {
     routes.forEach(r -> r.upstream().close());
+    for (Runnable action : closeActions) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(RouteSnapshot.class).warn("filter close action failed", e);
+      }
+    }
   }
 }
