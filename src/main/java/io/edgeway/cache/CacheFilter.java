@@ -162,16 +162,21 @@ final class CacheFilter implements GatewayFilter {
   private Future<FlightResult> awaitFlight(CompletableFuture<FlightResult> leader) {
     Context context = vertx.getOrCreateContext();
     Promise<FlightResult> promise = Promise.promise();
+    boolean[] done = {false}; // timer and wake-up both run on this context
     store.waiterAdded();
     long timer = vertx.setTimer(coalesceTimeoutMillis, id -> {
-      if (promise.tryComplete(null)) {
+      if (!done[0]) {
+        done[0] = true;
         store.waiterDone();
+        promise.complete(null);
       }
     });
     leader.whenComplete((result, failure) -> context.runOnContext(v -> {
-      if (promise.tryComplete(result)) {
+      if (!done[0]) {
+        done[0] = true;
         vertx.cancelTimer(timer);
         store.waiterDone();
+        promise.complete(result);
       }
     }));
     return promise.future();
@@ -208,7 +213,7 @@ final class CacheFilter implements GatewayFilter {
         return Future.succeededFuture(revalidated(ex, key, stale, response, now, head, asLookedUp, flight));
       }
       if (status >= 500 && stale != null && stale.servableOnError(now)) {
-        response.body().discard();
+        discard(response.body());
         finish(key, flight, FlightResult.NOT_STORED);
         return Future.succeededFuture(staleOnError(ex, stale, now, head, asLookedUp, status));
       }
@@ -239,7 +244,7 @@ final class CacheFilter implements GatewayFilter {
   private GatewayResponse revalidated(
       Exchange ex, CacheKey key, CachedResponse stale, GatewayResponse notModified, long now, boolean head,
       MultiMap asLookedUp, CompletableFuture<FlightResult> flight) {
-    notModified.body().discard();
+    discard(notModified.body());
     CachedResponse refreshed = refresh(key, stale, notModified.headers(), now, asLookedUp);
     finish(key, flight, refreshed != null ? FlightResult.STORED : FlightResult.NOT_STORED);
     CachedResponse served = refreshed != null ? refreshed : stale;
@@ -301,7 +306,9 @@ final class CacheFilter implements GatewayFilter {
     } catch (IllegalStateException alreadyCompleted) {
       finish(key, flight, FlightResult.NOT_STORED);
     }
-    markMiss(headers, fwd, true);
+    // "stored" is announced only when the length is known to fit; a body of unknown length may
+    // still outgrow max-entry-size after the headers left.
+    markMiss(headers, fwd, body.length() >= 0 || head || status == 204);
     return response;
   }
 
@@ -315,6 +322,14 @@ final class CacheFilter implements GatewayFilter {
     } catch (NumberFormatException e) {
       return false;
     }
+  }
+
+  /** Releases a body nobody reads; the reset that follows is expected, not an error to log. */
+  private static void discard(Body body) {
+    if (!body.isBuffered()) {
+      body.stream().exceptionHandler(e -> { });
+    }
+    body.discard();
   }
 
   private static void markMiss(MultiMap headers, String fwd, boolean stored) {
@@ -358,7 +373,7 @@ final class CacheFilter implements GatewayFilter {
       GatewayResponse response = ar.result();
       int status = response.status();
       if (status == 304 && stale.hasValidators()) {
-        response.body().discard();
+        discard(response.body());
         finish(key, mine, refresh(key, stale, response.headers(), now, asLookedUp) != null
             ? FlightResult.STORED : FlightResult.NOT_STORED);
         return;
@@ -369,7 +384,7 @@ final class CacheFilter implements GatewayFilter {
       Body body = response.body();
       long length = body.isBuffered() ? body.buffer().length() : body.length();
       if (freshness == null || length > maxEntrySize || status >= 500) {
-        body.discard();
+        discard(body);
         finish(key, mine, FlightResult.NOT_STORED);
         return;
       }
