@@ -605,4 +605,39 @@ class CacheEndToEndTest {
     assertThat(stores("b")).isZero();
     assertThat(upstream.count()).isEqualTo(2);
   }
+
+  @Test
+  void theIssueConfigurationShapeWorksAndKeysOnTheListedHeaders() throws Exception {
+    upstream.respondWith(req -> req.response().end("lang=" + req.getHeader("Accept-Language") + " q=" + req.query()));
+    startGateway("""
+        cache:
+          max-size: 256MiB
+        routes:
+          - id: catalog
+            match: { path: /catalog/** }
+            upstream: { targets: [ { url: "%s" } ] }
+            filters:
+              - cache:
+                  ttl: 60s
+                  max-entry-size: 1MiB
+                  stale-if-error: 5m
+                  stale-while-revalidate: 10s
+                  key: { query: include-all, headers: [Accept-Language] }
+                  per-consumer: false
+        """.formatted(upstream.url()));
+    assertThat(get("/catalog/x?b=1&a=2", "Accept-Language", "en").text()).isEqualTo("lang=en q=b=1&a=2");
+    await("stored", () -> stores("catalog") == 1);
+    assertThat(get("/catalog/x?a=2&b=1", "Accept-Language", "en").headers().get("X-Cache")).isEqualTo("HIT");
+    assertThat(get("/catalog/x?a=2&b=1", "Accept-Language", "fr").text()).isEqualTo("lang=fr q=a=2&b=1");
+    assertThat(upstream.count()).isEqualTo(2);
+    assertThat(stats().getLong("maxBytes")).isEqualTo(256L * 1024 * 1024);
+  }
+
+  @Test
+  void invalidFilterConfigurationIsReportedWithItsKey() {
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> startGateway(
+        "routes:\n" + route("bad", "/bad/**", "{ statuses: [200, 206] }")));
+    assertThat(failure).isNotNull();
+    assertThat(failure.getMessage()).contains("statuses: 206 (expected: a final status from 200 to 599, not 206 or 304)");
+  }
 }
