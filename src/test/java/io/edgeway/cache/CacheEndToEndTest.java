@@ -392,7 +392,7 @@ class CacheEndToEndTest {
     for (int i = 0; i < 3; i++) {
       replies.add(send(HttpMethod.GET, "/co/private"));
     }
-    await("waiting", () -> module.cache().waitingRequests() == 2);
+    await("one held upstream, two waiting", () -> held.size() == 1 && module.cache().waitingRequests() == 2);
     held.get(0).response().putHeader("Cache-Control", "no-store").end("leader");
     List<String> bodies = new ArrayList<>();
     for (Future<Reply> f : replies) {
