@@ -1,0 +1,24 @@
+package io.edgeway.cache;
+
+import io.edgeway.spi.DataSize;
+
+/**
+ * The top-level {@code cache} section: the process-wide response store shared by every route's
+ * {@code cache} filter.
+ *
+ * @param maxSize the store's bound in bytes (body + headers + key of every entry); default 256MiB
+ */
+public record CacheStoreConfig(DataSize maxSize) {
+
+  public CacheStoreConfig {
+    maxSize = maxSize == null ? DataSize.parse("256MiB") : maxSize;
+    if (maxSize.bytes() < 1024) {
+      throw new IllegalArgumentException("max-size: " + maxSize + " (expected: at least 1KiB)");
+    }
+  }
+
+  /** All defaults. */
+  public static CacheStoreConfig defaults() {
+    return new CacheStoreConfig(null);
+  }
+}
