@@ -49,6 +49,15 @@ public final class LocalBucketRegistry {
     stores.computeIfPresent(space, (k, entry) -> --entry.references <= 0 ? null : entry);
   }
 
+  /** Per-node buckets held now, over all spaces. */
+  long buckets() {
+    long total = 0;
+    for (Entry entry : stores.values()) {
+      total += entry.store.size();
+    }
+    return total;
+  }
+
   int spaces() {
     return stores.size();
   }

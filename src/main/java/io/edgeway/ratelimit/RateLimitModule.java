@@ -26,7 +26,8 @@ public final class RateLimitModule implements GatewayModule {
   public Future<Void> start(Context context) {
     vertx = context.vertx();
     RateLimitMetrics metrics = new RateLimitMetrics();
-    context.services().register(LocalBucketRegistry.class, new LocalBucketRegistry());
+    LocalBucketRegistry registry = new LocalBucketRegistry();
+    context.services().register(LocalBucketRegistry.class, registry);
     context.services().register(RateLimitMetrics.class, metrics);
     RedisStoreConfig redis = context.config().rateLimitStore().redis();
     Future<Void> started = Future.succeededFuture();
@@ -50,7 +51,7 @@ public final class RateLimitModule implements GatewayModule {
     }
     if (context.admin() != null) {
       context.admin().register("/ratelimit", req -> {
-        JsonObject body = new JsonObject().put("decisions", metrics.toJson());
+        JsonObject body = new JsonObject().put("decisions", metrics.toJson()).put("nodeBuckets", registry.buckets());
         if (store != null) {
           body.put("store", new JsonObject()
               .put("type", "redis")
