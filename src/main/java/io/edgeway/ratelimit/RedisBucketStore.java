@@ -55,15 +55,16 @@ public final class RedisBucketStore {
   private final AtomicBoolean connecting = new AtomicBoolean();
   private final long timeoutMillis;
   private volatile boolean closed;
+  private volatile Vertx vertx;
   private ClientResources resources;
   private RedisClient client;
   private RedisURI uri;
-  private AsyncProxyManager<byte[]> proxyManager;
+  private AsyncProxyManager<Object> proxyManager;
 
   RedisBucketStore(RedisStoreConfig config, StoreBreaker.Listener listener) {
     this.config = config;
-    RedisURI parsed = RedisURI.create(config.url());
-    this.displayAddress = parsed.getHost() + ":" + parsed.getPort();
+    java.net.URI parsed = java.net.URI.create(config.url());
+    this.displayAddress = parsed.getHost() + ":" + (parsed.getPort() < 0 ? 6379 : parsed.getPort());
     this.timeoutMillis = Math.max(1, config.timeout().toMillis());
     this.breaker = new StoreBreaker(config.failureThreshold(), config.coolDown().toNanos(), System::nanoTime,
         new StoreBreaker.Listener() {
@@ -71,7 +72,7 @@ public final class RedisBucketStore {
           public void opened(Throwable cause) {
             log.warn("rate-limit store {} unavailable ({}): cluster limits degrade to on-store-failure for {} ms",
                 displayAddress, describe(cause), config.coolDown().toMillis());
-            listener.opened(cause);
+            listener.opened(unwrap(cause));
           }
 
           @Override
@@ -106,14 +107,26 @@ public final class RedisBucketStore {
           .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
           .build()
           .asAsync();
+      this.vertx = vertx;
       return null;
     }).onSuccess(v -> connect());
   }
 
+  /**
+   * Starts a connection attempt unless one is open or under way. The attempt itself runs on a
+   * worker thread: resolving a host name may block.
+   */
   private void connect() {
     if (closed || connection.get() != null || !connecting.compareAndSet(false, true)) {
       return;
     }
+    vertx.<Void>executeBlocking(() -> {
+      startConnect();
+      return null;
+    }, false).onFailure(e -> connecting.set(false));
+  }
+
+  private void startConnect() {
     client.connectAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((c, e) -> {
       connecting.set(false);
       if (e != null) {
@@ -209,32 +222,47 @@ public final class RedisBucketStore {
     return out;
   }
 
-  private static String describe(Throwable e) {
+  private static Throwable unwrap(Throwable e) {
     Throwable t = e;
     while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
       t = t.getCause();
     }
+    return t;
+  }
+
+  private static String describe(Throwable e) {
+    Throwable t = unwrap(e);
     return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
-  /** Bucket4j's view of Redis: always the current connection; fails fast when there is none. */
-  private final class ConnectionApi implements RedisApi<byte[]> {
+  /**
+   * Bucket4j's view of Redis: always the current connection; fails fast when there is none. Keys
+   * are typed {@code Object} because Bucket4j hands them over in an {@code Object[]}.
+   */
+  private final class ConnectionApi implements RedisApi<Object> {
     @Override
-    public <V> RedisFuture<V> eval(String script, ScriptOutputType scriptOutputType, byte[][] keys, byte[]... args) {
+    public <V> RedisFuture<V> eval(String script, ScriptOutputType scriptOutputType, Object[] keys, byte[]... args) {
       StatefulRedisConnection<byte[], byte[]> c = connection.get();
-      return c == null ? notConnected() : c.async().eval(script, scriptOutputType, keys, args);
+      if (c == null) {
+        return notConnected();
+      }
+      byte[][] binaryKeys = new byte[keys.length][];
+      for (int i = 0; i < keys.length; i++) {
+        binaryKeys[i] = (byte[]) keys[i];
+      }
+      return c.async().eval(script, scriptOutputType, binaryKeys, args);
     }
 
     @Override
-    public RedisFuture<byte[]> get(byte[] key) {
+    public RedisFuture<byte[]> get(Object key) {
       StatefulRedisConnection<byte[], byte[]> c = connection.get();
-      return c == null ? notConnected() : c.async().get(key);
+      return c == null ? notConnected() : c.async().get((byte[]) key);
     }
 
     @Override
-    public RedisFuture<?> delete(byte[] key) {
+    public RedisFuture<?> delete(Object key) {
       StatefulRedisConnection<byte[], byte[]> c = connection.get();
-      return c == null ? notConnected() : c.async().del(key);
+      return c == null ? notConnected() : c.async().del((byte[]) key);
     }
 
     private <V> RedisFuture<V> notConnected() {
