@@ -72,16 +72,6 @@ final class KeyResolver {
     }
   }
 
-  /** True when the key is the same for every request (only {@code route}). */
-  boolean isConstant() {
-    for (Part part : parts) {
-      if (!(part instanceof Route)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
    * The client part of the key, or null when a header part is missing.
    */
