@@ -1,6 +1,7 @@
 package io.edgeway.config;
 
 import io.edgeway.cache.CacheStoreConfig;
+import io.edgeway.ratelimit.RateLimitStoreConfig;
 import java.util.List;
 
 /**
@@ -12,21 +13,23 @@ import java.util.List;
  * @param admin the admin API listener
  * @param demoUpstream the embedded echo service
  * @param routes the routes in file order; default none
+ * @param rateLimitStore where cluster-scoped rate limits keep their buckets; default none (node scope only)
  * @param cache the process-wide response cache store (used by the {@code cache} filter)
  */
 public record GatewayConfig(ServerConfig server, AdminConfig admin, DemoUpstreamConfig demoUpstream, List<RouteConfig> routes,
-    CacheStoreConfig cache) {
+    RateLimitStoreConfig rateLimitStore, CacheStoreConfig cache) {
 
   public GatewayConfig {
     server = server == null ? ServerConfig.defaults() : server;
     admin = admin == null ? AdminConfig.defaults() : admin;
     demoUpstream = demoUpstream == null ? DemoUpstreamConfig.defaults() : demoUpstream;
     routes = routes == null ? List.of() : List.copyOf(routes);
+    rateLimitStore = rateLimitStore == null ? RateLimitStoreConfig.defaults() : rateLimitStore;
     cache = cache == null ? CacheStoreConfig.defaults() : cache;
   }
 
   /** A gateway with every default and no routes (what an empty file means). */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null, null);
   }
 }

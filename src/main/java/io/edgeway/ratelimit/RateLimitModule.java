@@ -1,0 +1,78 @@
+package io.edgeway.ratelimit;
+
+import io.edgeway.runtime.GatewayModule;
+import io.edgeway.runtime.StateEvents;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/**
+ * The process-wide parts of rate limiting: the per-node bucket registry and metrics (always), and,
+ * when {@code rate-limit-store.redis} is configured, the Redis store for {@code scope: cluster}.
+ * Publishes {@code ratelimit.degraded} / {@code ratelimit.recovered} state events when the store
+ * becomes unavailable / available again, and serves {@code GET /ratelimit} on the admin API.
+ */
+public final class RateLimitModule implements GatewayModule {
+  private Vertx vertx;
+  private RedisBucketStore store;
+
+  @Override
+  public String name() {
+    return "ratelimit";
+  }
+
+  @Override
+  public Future<Void> start(Context context) {
+    vertx = context.vertx();
+    RateLimitMetrics metrics = new RateLimitMetrics();
+    LocalBucketRegistry registry = new LocalBucketRegistry();
+    context.services().register(LocalBucketRegistry.class, registry);
+    context.services().register(RateLimitMetrics.class, metrics);
+    RedisStoreConfig redis = context.config().rateLimitStore().redis();
+    Future<Void> started = Future.succeededFuture();
+    if (redis != null) {
+      StateEvents events = context.services().find(StateEvents.class).orElse((type, subject, data) -> { });
+      String subject = "redis://" + redisAddress(redis);
+      store = new RedisBucketStore(redis, new StoreBreaker.Listener() {
+        @Override
+        public void opened(Throwable cause) {
+          events.publish("ratelimit.degraded", subject, Map.of("store", "redis", "reason", String.valueOf(
+              cause == null ? "unknown" : cause.getClass().getSimpleName())));
+        }
+
+        @Override
+        public void closed() {
+          events.publish("ratelimit.recovered", subject, Map.of("store", "redis"));
+        }
+      });
+      context.services().register(RedisBucketStore.class, store);
+      started = store.start(vertx);
+    }
+    if (context.admin() != null) {
+      context.admin().register("/ratelimit", req -> {
+        JsonObject body = new JsonObject().put("decisions", metrics.toJson()).put("nodeBuckets", registry.buckets());
+        if (store != null) {
+          body.put("store", new JsonObject()
+              .put("type", "redis")
+              .put("address", store.address())
+              .put("connected", store.connected())
+              .put("degraded", store.degraded())
+              .put("consecutiveFailures", store.consecutiveFailures()));
+        }
+        return Future.succeededFuture(body);
+      });
+    }
+    return started;
+  }
+
+  private static String redisAddress(RedisStoreConfig redis) {
+    java.net.URI uri = java.net.URI.create(redis.url());
+    return uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return store == null ? Future.succeededFuture() : store.close(vertx);
+  }
+}

@@ -1,0 +1,274 @@
+package io.edgeway.ratelimit;
+
+import io.edgeway.spi.GatewayException;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.github.bucket4j.redis.lettuce.RedisApi;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster-wide buckets in Redis: Bucket4j's compare-and-swap proxy manager over Lettuce's async
+ * API, so a decision never blocks an event loop. The connection is opened asynchronously (a Redis
+ * that is down at start-up does not stop the gateway) and re-opened by Lettuce after a drop;
+ * while disconnected, commands fail at once instead of queueing. Every decision is bounded by
+ * {@code timeout}, and a {@link StoreBreaker} skips Redis after consecutive failures.
+ */
+public final class RedisBucketStore {
+  private static final Logger log = LoggerFactory.getLogger(RedisBucketStore.class);
+  /** The failure a caller sees while the store is skipped or fails; it then applies on-store-failure. */
+  static final GatewayException UNAVAILABLE =
+      new GatewayException(503, "rate_limit_unavailable", "Rate limiting is temporarily unavailable");
+
+  private final RedisStoreConfig config;
+  private final String displayAddress;
+  private final StoreBreaker breaker;
+  private final AtomicReference<StatefulRedisConnection<byte[], byte[]>> connection = new AtomicReference<>();
+  private final AtomicBoolean connecting = new AtomicBoolean();
+  private final long timeoutMillis;
+  private volatile boolean closed;
+  private volatile Vertx vertx;
+  private ClientResources resources;
+  private RedisClient client;
+  private RedisURI uri;
+  private AsyncProxyManager<Object> proxyManager;
+
+  RedisBucketStore(RedisStoreConfig config, StoreBreaker.Listener listener) {
+    this.config = config;
+    java.net.URI parsed = java.net.URI.create(config.url());
+    this.displayAddress = parsed.getHost() + ":" + (parsed.getPort() < 0 ? 6379 : parsed.getPort());
+    this.timeoutMillis = Math.max(1, config.timeout().toMillis());
+    this.breaker = new StoreBreaker(config.failureThreshold(), config.coolDown().toNanos(), System::nanoTime,
+        new StoreBreaker.Listener() {
+          @Override
+          public void opened(Throwable cause) {
+            log.warn("rate-limit store {} unavailable ({}): cluster limits degrade to on-store-failure for {} ms",
+                displayAddress, describe(cause), config.coolDown().toMillis());
+            listener.opened(unwrap(cause));
+          }
+
+          @Override
+          public void closed() {
+            log.info("rate-limit store {} available again: cluster limits resumed", displayAddress);
+            listener.closed();
+          }
+        });
+  }
+
+  /**
+   * Creates the client (on a worker thread: Lettuce starts its threads) and starts connecting in
+   * the background. Never fails because Redis is down.
+   */
+  Future<Void> start(Vertx vertx) {
+    return vertx.<Void>executeBlocking(() -> {
+      resources = DefaultClientResources.builder()
+          .ioThreadPoolSize(2)
+          .computationThreadPoolSize(2)
+          .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+          .build();
+      uri = RedisURI.create(config.url());
+      uri.setTimeout(config.timeout());
+      client = RedisClient.create(resources, uri);
+      client.setOptions(ClientOptions.builder()
+          .autoReconnect(true)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .timeoutOptions(TimeoutOptions.enabled(config.timeout()))
+          .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).build())
+          .build());
+      proxyManager = new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new ConnectionApi())
+          .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+          .build()
+          .asAsync();
+      this.vertx = vertx;
+      return null;
+    }).onSuccess(v -> connect());
+  }
+
+  /**
+   * Starts a connection attempt unless one is open or under way. The attempt itself runs on a
+   * worker thread: resolving a host name may block.
+   */
+  private void connect() {
+    if (closed || connection.get() != null || !connecting.compareAndSet(false, true)) {
+      return;
+    }
+    vertx.<Void>executeBlocking(() -> {
+      startConnect();
+      return null;
+    }, false).onFailure(e -> connecting.set(false));
+  }
+
+  private void startConnect() {
+    client.connectAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((c, e) -> {
+      connecting.set(false);
+      if (e != null) {
+        log.debug("rate-limit store {}: connect failed: {}", displayAddress, describe(e));
+        return;
+      }
+      if (closed) {
+        c.closeAsync();
+        return;
+      }
+      connection.set(c);
+      log.info("rate-limit store {} connected", displayAddress);
+    });
+  }
+
+  /**
+   * Takes {@code cost} tokens from the bucket under {@code key}. Completes on {@code context};
+   * fails with {@link #UNAVAILABLE} when Redis is skipped (breaker open), unreachable or slower than
+   * the timeout.
+   */
+  Future<BucketOutcome> tryConsume(
+      String key, BucketConfiguration configuration, long cost, boolean verbose, Context context) {
+    if (proxyManager == null || !breaker.allowRequest()) {
+      return Future.failedFuture(UNAVAILABLE);
+    }
+    if (connection.get() == null) {
+      connect();
+      breaker.onFailure(new RedisException("not connected"));
+      return Future.failedFuture(UNAVAILABLE);
+    }
+    CompletableFuture<BucketOutcome> result;
+    try {
+      AsyncBucketProxy bucket = proxyManager.builder()
+          .build((config.keyPrefix() + key).getBytes(StandardCharsets.UTF_8), configuration);
+      result = verbose
+          ? bucket.asVerbose().tryConsumeAndReturnRemaining(cost).thenApply(RateLimitPolicy::outcome)
+          : bucket.tryConsumeAndReturnRemaining(cost).thenApply(RateLimitPolicy::outcome);
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<BucketOutcome> bounded = result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .whenComplete((outcome, failure) -> {
+          if (failure == null) {
+            breaker.onSuccess();
+          } else {
+            breaker.onFailure(failure);
+          }
+        });
+    return Future.fromCompletionStage(bounded, context).recover(e -> Future.failedFuture(UNAVAILABLE));
+  }
+
+  boolean connected() {
+    StatefulRedisConnection<byte[], byte[]> c = connection.get();
+    return c != null && c.isOpen();
+  }
+
+  boolean degraded() {
+    return breaker.isOpen();
+  }
+
+  int consecutiveFailures() {
+    return breaker.consecutiveFailures();
+  }
+
+  String address() {
+    return displayAddress;
+  }
+
+  /** Closes the connection and the client without blocking the caller. */
+  Future<Void> close(Vertx vertx) {
+    closed = true;
+    if (client == null) {
+      return Future.succeededFuture();
+    }
+    StatefulRedisConnection<byte[], byte[]> c = connection.getAndSet(null);
+    CompletableFuture<Void> closing = c == null ? CompletableFuture.completedFuture(null) : c.closeAsync();
+    CompletableFuture<Void> all = closing
+        .handle((v, e) -> null)
+        .thenCompose(v -> client.shutdownAsync(0, 2, TimeUnit.SECONDS))
+        .handle((v, e) -> null)
+        .thenCompose(v -> toVoid(resources.shutdown(0, 2, TimeUnit.SECONDS)))
+        .handle((v, e) -> null);
+    return Future.fromCompletionStage(all, vertx.getOrCreateContext()).mapEmpty();
+  }
+
+  private static CompletableFuture<Void> toVoid(java.util.concurrent.Future<?> future) {
+    CompletableFuture<Void> out = new CompletableFuture<>();
+    if (future instanceof io.netty.util.concurrent.Future<?> netty) {
+      netty.addListener(f -> out.complete(null));
+    } else {
+      out.complete(null);
+    }
+    return out;
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String describe(Throwable e) {
+    Throwable t = unwrap(e);
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+  }
+
+  /**
+   * Bucket4j's view of Redis: always the current connection; fails fast when there is none. Keys
+   * are typed {@code Object} because Bucket4j hands them over in an {@code Object[]}.
+   */
+  private final class ConnectionApi implements RedisApi<Object> {
+    @Override
+    public <V> RedisFuture<V> eval(String script, ScriptOutputType scriptOutputType, Object[] keys, byte[]... args) {
+      StatefulRedisConnection<byte[], byte[]> c = connection.get();
+      if (c == null) {
+        return notConnected();
+      }
+      byte[][] binaryKeys = new byte[keys.length][];
+      for (int i = 0; i < keys.length; i++) {
+        binaryKeys[i] = (byte[]) keys[i];
+      }
+      return c.async().eval(script, scriptOutputType, binaryKeys, args);
+    }
+
+    @Override
+    public RedisFuture<byte[]> get(Object key) {
+      StatefulRedisConnection<byte[], byte[]> c = connection.get();
+      return c == null ? notConnected() : c.async().get((byte[]) key);
+    }
+
+    @Override
+    public RedisFuture<?> delete(Object key) {
+      StatefulRedisConnection<byte[], byte[]> c = connection.get();
+      return c == null ? notConnected() : c.async().del((byte[]) key);
+    }
+
+    private <V> RedisFuture<V> notConnected() {
+      AsyncCommand<byte[], byte[], V> command = new AsyncCommand<>(new Command<>(CommandType.GET, null));
+      command.completeExceptionally(new RedisException("not connected"));
+      return command;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.edgeway.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RateLimitConfigTest {
+  private static final List<LimitConfig> ONE = List.of(new LimitConfig(10L, Duration.ofSeconds(1), null, null));
+
+  @Test
+  void defaults() {
+    RateLimitConfig c = new RateLimitConfig(null, ONE, null, null, null, null, null, null, null);
+    assertThat(c.key()).containsExactly("ip");
+    assertThat(c.scope()).isEqualTo(RateLimitConfig.Scope.NODE);
+    assertThat(c.onStoreFailure()).isEqualTo(RateLimitConfig.StoreFailureMode.ALLOW);
+    assertThat(c.cost()).isEqualTo(1);
+    assertThat(c.legacyHeaders()).isTrue();
+    assertThat(c.missingKey()).isEqualTo(RateLimitConfig.MissingKeyMode.DENY);
+    assertThat(c.maxBuckets()).isEqualTo(100_000);
+    assertThat(ONE.get(0).refill()).isEqualTo(LimitConfig.Refill.GREEDY);
+    RedisStoreConfig redis = new RedisStoreConfig("redis://127.0.0.1:6379", null, null, null, null, null);
+    assertThat(redis.timeout()).isEqualTo(Duration.ofMillis(50));
+    assertThat(redis.failureThreshold()).isEqualTo(3);
+    assertThat(redis.coolDown()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void rejectsWhatCannotWork() {
+    assertThatThrownBy(() -> new RateLimitConfig(List.of("path"), ONE, null, null, null, null, null, null, null))
+        .hasMessage("key: path (expected: ip, consumer, route, header:<Header-Name>, or a list of these)");
+    assertThatThrownBy(() -> new RateLimitConfig(List.of("ip", "IP"), ONE, null, null, null, null, null, null, null))
+        .hasMessage("key: IP (expected: each key part once)");
+    assertThatThrownBy(() -> new RateLimitConfig(null, List.of(), null, null, null, null, null, null, null))
+        .hasMessageStartingWith("limits: [] (expected:");
+    assertThatThrownBy(() -> new RateLimitConfig(null, ONE, null, null, null, 11, null, null, null))
+        .hasMessage("cost: 11 (expected: 1..10, the smallest capacity)");
+    assertThatThrownBy(() -> new LimitConfig(0L, Duration.ofSeconds(1), null, null))
+        .hasMessage("capacity: 0 (expected: 1..1000000000)");
+    assertThatThrownBy(() -> new LimitConfig(5L, null, null, null))
+        .hasMessage("period: null (expected: a duration >= 1ms, such as 1s or 1h)");
+    assertThatThrownBy(() -> new RedisStoreConfig("http://x:1", null, null, null, null, null))
+        .hasMessage("url: http://x:1 (expected: redis://host:port or rediss://host:port)");
+  }
+}

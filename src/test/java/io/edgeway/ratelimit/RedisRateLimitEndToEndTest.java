@@ -1,0 +1,213 @@
+package io.edgeway.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgeway.testing.TestGateway;
+import io.edgeway.testing.TestUpstream;
+import io.edgeway.testsupport.RedisServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cluster scope with a real redis-server process shared by real gateways on loopback. */
+class RedisRateLimitEndToEndTest {
+  @TempDir
+  Path tempDir;
+
+  private Vertx vertx;
+  private TestUpstream upstream;
+  private RedisServer redis;
+  private final List<TestGateway> gateways = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    upstream = TestUpstream.start(vertx);
+    redis = RedisServer.start(tempDir.resolve("redis"));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (TestGateway gateway : gateways) {
+      gateway.close();
+    }
+    upstream.close();
+    vertx.close().await();
+    redis.close();
+  }
+
+  private TestGateway start(String yaml) throws Exception {
+    TestGateway gateway = TestGateway.start(vertx, yaml);
+    gateways.add(gateway);
+    return gateway;
+  }
+
+  private static JsonObject store(GatewayClient admin) throws Exception {
+    return admin.get("/ratelimit").json().getJsonObject("store");
+  }
+
+  /** Polls (bounded) until the gateway's store connection is up. */
+  private static void awaitConnected(GatewayClient admin) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!store(admin).getBoolean("connected")) {
+      assertThat(System.nanoTime()).as("store connected in time").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void threeGatewaysSharingRedisAdmitExactlyTheLimit() throws Exception {
+    String yaml = """
+        rate-limit-store:
+          redis: { url: "%s", timeout: 2s }
+        routes:
+          - id: search
+            match: { path: /search/** }
+            upstream: { targets: [ { url: %s } ] }
+            filters:
+              - rate-limit:
+                  key: ip
+                  limits: [ { capacity: 100, period: 1h } ]
+                  scope: cluster
+                  on-store-failure: deny
+        """.formatted(redis.uri(), upstream.url());
+    List<GatewayClient> clients = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      TestGateway gateway = start(yaml);
+      awaitConnected(new GatewayClient(vertx, gateway.adminPort()));
+      clients.add(new GatewayClient(vertx, gateway.port()));
+    }
+    // 3x the limit, spread round-robin over the three nodes, 30 requests in flight at a time.
+    int admitted = 0;
+    int limited = 0;
+    int other = 0;
+    for (int batch = 0; batch < 10; batch++) {
+      List<Future<GatewayClient.Reply>> inFlight = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        inFlight.add(clients.get(i % 3).send("/search/q"));
+      }
+      for (Future<GatewayClient.Reply> f : inFlight) {
+        int status = f.await(30, TimeUnit.SECONDS).status();
+        if (status == 200) {
+          admitted++;
+        } else if (status == 429) {
+          limited++;
+        } else {
+          other++;
+        }
+      }
+    }
+    assertThat(other).as("no store failures").isZero();
+    // Refill over the test adds far less than one token (100 per hour): the limit, exactly.
+    assertThat(admitted).isEqualTo(100);
+    assertThat(limited).isEqualTo(200);
+    assertThat(upstream.count()).isEqualTo(100);
+  }
+
+  @Test
+  void redisDownAllowFallsBackPerNodeDenyAnswers503AndRedisBackResumesClusterLimits() throws Exception {
+    TestGateway gateway = start("""
+        rate-limit-store:
+          redis: { url: "%s", timeout: 200ms, failure-threshold: 1, cool-down: 100ms }
+        routes:
+          - id: open
+            match: { path: /open/** }
+            upstream: { targets: [ { url: %2$s } ] }
+            filters:
+              - rate-limit: { scope: cluster, on-store-failure: allow, limits: [ { capacity: 3, period: 1h } ] }
+          - id: closed
+            match: { path: /closed/** }
+            upstream: { targets: [ { url: %2$s } ] }
+            filters:
+              - rate-limit: { scope: cluster, on-store-failure: deny, limits: [ { capacity: 3, period: 1h } ] }
+        """.formatted(redis.uri(), upstream.url()));
+    GatewayClient client = new GatewayClient(vertx, gateway.port());
+    GatewayClient admin = new GatewayClient(vertx, gateway.adminPort());
+    awaitConnected(admin);
+
+    GatewayClient.Reply before = client.get("/open/1");
+    assertThat(before.status()).isEqualTo(200);
+    assertThat(before.headers().contains("RateLimit-Degraded")).isFalse();
+    assertThat(before.headers().get("RateLimit")).startsWith("\"default\";r=2;");
+    assertThat(client.get("/closed/1").status()).isEqualTo(200);
+
+    redis.kill();
+
+    // allow: a per-node bucket with the same limits (fresh: 3 tokens), marked degraded.
+    for (int i = 0; i < 3; i++) {
+      GatewayClient.Reply degraded = client.get("/open/1");
+      assertThat(degraded.status()).isEqualTo(200);
+      assertThat(degraded.headers().get("RateLimit-Degraded")).isEqualTo("true");
+    }
+    GatewayClient.Reply nodeLimited = client.get("/open/1");
+    assertThat(nodeLimited.status()).isEqualTo(429);
+    assertThat(nodeLimited.headers().get("RateLimit-Degraded")).isEqualTo("true");
+    // deny: 503, no upstream call.
+    int upstreamBefore = upstream.count();
+    GatewayClient.Reply denied = client.get("/closed/1");
+    assertThat(denied.status()).isEqualTo(503);
+    assertThat(denied.json().getString("code")).isEqualTo("rate_limit_unavailable");
+    assertThat(upstream.count()).isEqualTo(upstreamBefore);
+    JsonObject down = store(admin);
+    assertThat(down.getBoolean("degraded")).isTrue();
+    assertThat(admin.get("/ratelimit").json().getJsonObject("decisions").getLong("unavailable")).isPositive();
+
+    redis.restart();
+
+    // Without a gateway restart: the deny route answers again once the store is back.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    GatewayClient.Reply resumed;
+    while ((resumed = client.get("/closed/1")).status() == 503) {
+      assertThat(System.nanoTime()).as("cluster limits resumed in time").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    assertThat(resumed.status()).isEqualTo(200);
+    assertThat(resumed.headers().contains("RateLimit-Degraded")).isFalse();
+    assertThat(store(admin).getBoolean("degraded")).isFalse();
+    // The restarted Redis is empty: the open route's cluster bucket starts full again, not degraded.
+    for (int i = 2; i >= 0; i--) {
+      GatewayClient.Reply ok = client.get("/open/1");
+      assertThat(ok.status()).isEqualTo(200);
+      assertThat(ok.headers().contains("RateLimit-Degraded")).isFalse();
+      assertThat(ok.headers().get("RateLimit")).startsWith("\"default\";r=" + i + ";");
+    }
+    GatewayClient.Reply clusterLimited = client.get("/open/1");
+    assertThat(clusterLimited.status()).isEqualTo(429);
+    assertThat(clusterLimited.headers().contains("RateLimit-Degraded")).isFalse();
+  }
+
+  @Test
+  void redisDownAtStartUpDoesNotStopTheGateway() throws Exception {
+    redis.kill();
+    TestGateway gateway = start("""
+        rate-limit-store:
+          redis: { url: "%s", timeout: 100ms, cool-down: 100ms }
+        routes:
+          - id: open
+            match: { path: /open/** }
+            upstream: { targets: [ { url: %s } ] }
+            filters:
+              - rate-limit: { scope: cluster, limits: [ { capacity: 2, period: 1h } ] }
+        """.formatted(redis.uri(), upstream.url()));
+    GatewayClient client = new GatewayClient(vertx, gateway.port());
+    GatewayClient.Reply reply = client.get("/open/1");
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.headers().get("RateLimit-Degraded")).isEqualTo("true");
+    redis.restart();
+    GatewayClient admin = new GatewayClient(vertx, gateway.adminPort());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (client.get("/open/1", "X-Probe", "1").headers().contains("RateLimit-Degraded")
+        || !store(admin).getBoolean("connected")) {
+      assertThat(System.nanoTime()).as("connected after Redis came up").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+}
