@@ -1,5 +1,6 @@
 package io.edgeway.config;
 
+import io.edgeway.events.EventsConfig;
 import java.util.List;
 
 /**
@@ -11,18 +12,21 @@ import java.util.List;
  * @param admin the admin API listener
  * @param demoUpstream the embedded echo service
  * @param routes the routes in file order; default none
+ * @param events request and state events (CloudEvents to Kafka, local journal); absent: off
  */
-public record GatewayConfig(ServerConfig server, AdminConfig admin, DemoUpstreamConfig demoUpstream, List<RouteConfig> routes) {
+public record GatewayConfig(ServerConfig server, AdminConfig admin, DemoUpstreamConfig demoUpstream, List<RouteConfig> routes,
+    EventsConfig events) {
 
   public GatewayConfig {
     server = server == null ? ServerConfig.defaults() : server;
     admin = admin == null ? AdminConfig.defaults() : admin;
     demoUpstream = demoUpstream == null ? DemoUpstreamConfig.defaults() : demoUpstream;
     routes = routes == null ? List.of() : List.copyOf(routes);
+    events = events == null ? EventsConfig.off() : events;
   }
 
   /** A gateway with every default and no routes (what an empty file means). */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null);
   }
 }
