@@ -85,7 +85,7 @@ public record KafkaEventsConfig(
         throw new IllegalArgumentException("producer." + e.getKey() + ": " + value
             + " (expected: not set here; the events publisher owns " + name + ")");
       }
-      if (!name.contains(".")) {
+      if (!name.contains(".") && !name.equals("acks")) {
         throw new IllegalArgumentException("producer." + e.getKey() + ": " + value
             + " (expected: acks, compression, linger, batch-size, buffer-memory, max-request-size"
             + " or a Kafka producer property name such as request.timeout.ms)");
