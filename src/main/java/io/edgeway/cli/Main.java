@@ -34,6 +34,7 @@ public final class Main {
   private static final String EMBEDDED_CONFIG = "/config/edgeway.yaml";
   private static final String USAGE_TEXT = """
       usage: java -jar edgeway.jar [--config FILE] [--check]
+             java -jar edgeway.jar events tail [--dir DIR] [--follow]
         --config FILE  the gateway configuration (default: config/edgeway.yaml if present,
                        else the embedded default configuration)
         --check        validate the configuration, print every error, and exit
@@ -43,7 +44,7 @@ public final class Main {
 
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
-    if (code != OK || isCheck(args)) {
+    if (code != OK || isCheck(args) || args.length > 0 && args[0].equals("events")) {
       System.exit(code);
     }
   }
@@ -59,6 +60,9 @@ public final class Main {
 
   /** Runs the command; returns an exit code, or {@link #OK} once the gateway is serving. */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("events")) {
+      return io.edgeway.events.EventsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     String configFile = null;
     boolean check = false;
     for (int i = 0; i < args.length; i++) {
