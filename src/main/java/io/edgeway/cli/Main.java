@@ -42,6 +42,7 @@ public final class Main {
   private static final String EMBEDDED_CONFIG = "/config/edgeway.yaml";
   private static final String USAGE_TEXT = """
       usage: java -jar edgeway.jar [--config FILE] [--plugins DIR] [--check]
+             java -jar edgeway.jar events tail [--dir DIR] [--follow]
         --config FILE  the gateway configuration (default: config/edgeway.yaml if present,
                        else the embedded default configuration)
         --plugins DIR  directory of filter plugin jars (default: plugins)
@@ -52,7 +53,7 @@ public final class Main {
 
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
-    if (code != OK || isCheck(args)) {
+    if (code != OK || isCheck(args) || args.length > 0 && args[0].equals("events")) {
       System.exit(code);
     }
   }
@@ -68,6 +69,9 @@ public final class Main {
 
   /** Runs the command; returns an exit code, or {@link #OK} once the gateway is serving. */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("events")) {
+      return io.edgeway.events.EventsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     String configFile = null;
     String pluginDir = "plugins";
     boolean check = false;

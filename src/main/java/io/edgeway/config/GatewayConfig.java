@@ -1,6 +1,7 @@
 package io.edgeway.config;
 
 import io.edgeway.cache.CacheStoreConfig;
+import io.edgeway.events.EventsConfig;
 import io.edgeway.ratelimit.RateLimitStoreConfig;
 import java.util.List;
 
@@ -15,9 +16,10 @@ import java.util.List;
  * @param routes the routes in file order; default none
  * @param rateLimitStore where cluster-scoped rate limits keep their buckets; default none (node scope only)
  * @param cache the process-wide response cache store (used by the {@code cache} filter)
+ * @param events request and state events (CloudEvents to Kafka, local journal); absent: off
  */
 public record GatewayConfig(ServerConfig server, AdminConfig admin, DemoUpstreamConfig demoUpstream, List<RouteConfig> routes,
-    RateLimitStoreConfig rateLimitStore, CacheStoreConfig cache) {
+    RateLimitStoreConfig rateLimitStore, CacheStoreConfig cache, EventsConfig events) {
 
   public GatewayConfig {
     server = server == null ? ServerConfig.defaults() : server;
@@ -26,10 +28,11 @@ public record GatewayConfig(ServerConfig server, AdminConfig admin, DemoUpstream
     routes = routes == null ? List.of() : List.copyOf(routes);
     rateLimitStore = rateLimitStore == null ? RateLimitStoreConfig.defaults() : rateLimitStore;
     cache = cache == null ? CacheStoreConfig.defaults() : cache;
+    events = events == null ? EventsConfig.off() : events;
   }
 
   /** A gateway with every default and no routes (what an empty file means). */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null, null, null);
   }
 }

@@ -1,0 +1,52 @@
+package io.edgeway.events;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * One CloudEvent ready for Kafka: the context attributes, the destination, and the JSON data,
+ * encoded once on the thread that created it.
+ *
+ * @param id unique per event ({@code ce_id}); consumers de-duplicate by it
+ * @param type e.g. {@code io.edgeway.request.completed.v1}
+ * @param source {@code ce_source}
+ * @param subject {@code ce_subject}, may be null
+ * @param timeMillis {@code ce_time} in epoch milliseconds
+ * @param topic destination topic
+ * @param key partition key, may be null
+ * @param data the JSON data, UTF-8
+ */
+public record Event(
+    String id, String type, String source, String subject, long timeMillis, String topic, String key, byte[] data) {
+
+  public Event {
+    requireNonNull(id, "id");
+    requireNonNull(type, "type");
+    requireNonNull(source, "source");
+    requireNonNull(topic, "topic");
+    requireNonNull(data, "data");
+  }
+
+  /** {@code ce_time}: RFC 3339 in UTC. */
+  public String time() {
+    return Instant.ofEpochMilli(timeMillis).toString();
+  }
+
+  /** The event in CloudEvents JSON format (structured mode, and what {@code events tail} prints). */
+  public String structuredJson() {
+    StringBuilder b = new StringBuilder(data.length + 256).append('{');
+    JsonText.field(b, "specversion", "1.0").append(',');
+    JsonText.field(b, "id", id).append(',');
+    JsonText.field(b, "source", source).append(',');
+    JsonText.field(b, "type", type).append(',');
+    if (subject != null) {
+      JsonText.field(b, "subject", subject).append(',');
+    }
+    JsonText.field(b, "time", time()).append(',');
+    JsonText.field(b, "datacontenttype", "application/json").append(',');
+    b.append("\"data\":").append(new String(data, StandardCharsets.UTF_8)).append('}');
+    return b.toString();
+  }
+}

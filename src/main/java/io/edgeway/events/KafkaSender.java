@@ -1,0 +1,92 @@
+package io.edgeway.events;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sends events with kafka-clients' {@link KafkaProducer}, called only from the publisher's own
+ * thread (vertx-kafka-client would run {@code send()} on the shared worker pool, which a broker
+ * outage pins for {@code max.block.ms} per call). CloudEvents Kafka binding, binary or structured.
+ */
+final class KafkaSender implements EventSender {
+  private static final byte[] SPEC_VERSION = "1.0".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CLOUDEVENTS_JSON = "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8);
+
+  private final KafkaProducer<String, byte[]> producer;
+  private final boolean structured;
+
+  KafkaSender(KafkaEventsConfig config) {
+    this.producer = new KafkaProducer<>(properties(config), new StringSerializer(), new ByteArraySerializer());
+    this.structured = config.contentMode() == KafkaEventsConfig.ContentMode.STRUCTURED;
+  }
+
+  static Map<String, Object> properties(KafkaEventsConfig config) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "edgeway-events");
+    p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+    long delivery = config.deliveryTimeout().toMillis();
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(15_000, delivery / 2)));
+    p.putAll(config.producer());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(config.maxBlock().toMillis()));
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(delivery));
+    long linger = Long.parseLong(String.valueOf(p.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, "5")));
+    long request = Long.parseLong(String.valueOf(p.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)));
+    if (delivery < linger + request) {
+      p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1, delivery - linger)));
+    }
+    return p;
+  }
+
+  @Override
+  public void send(Event e, BiConsumer<Event, Exception> done) {
+    RecordHeaders headers = new RecordHeaders();
+    byte[] value;
+    if (structured) {
+      headers.add("content-type", CLOUDEVENTS_JSON);
+      value = e.structuredJson().getBytes(StandardCharsets.UTF_8);
+    } else {
+      headers.add("ce_specversion", SPEC_VERSION);
+      headers.add("ce_id", utf8(e.id()));
+      headers.add("ce_source", utf8(e.source()));
+      headers.add("ce_type", utf8(e.type()));
+      headers.add("ce_time", utf8(e.time()));
+      if (e.subject() != null) {
+        headers.add("ce_subject", utf8(e.subject()));
+      }
+      headers.add("content-type", JSON);
+      value = e.data();
+    }
+    producer.send(new ProducerRecord<>(e.topic(), null, e.timeMillis(), e.key(), value, headers),
+        (metadata, failure) -> done.accept(e, failure));
+  }
+
+  @Override
+  public boolean isPermanent(Exception failure) {
+    return failure instanceof RecordTooLargeException || failure instanceof InvalidRecordException
+        || failure instanceof SerializationException;
+  }
+
+  @Override
+  public void close(Duration timeout) {
+    producer.close(timeout);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

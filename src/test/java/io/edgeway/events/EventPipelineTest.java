@@ -1,0 +1,132 @@
+package io.edgeway.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The publisher's modes with a fake sender that can be switched between up, down and rejecting. */
+class EventPipelineTest {
+  @TempDir
+  Path dir;
+
+  static final class FakeSender implements EventSender {
+    final List<String> delivered = new CopyOnWriteArrayList<>();
+    volatile boolean up = true;
+    volatile String rejectId;
+
+    @Override
+    public void send(Event event, BiConsumer<Event, Exception> done) {
+      if (!up) {
+        throw new IllegalStateException("metadata not available");
+      }
+      if (event.id().equals(rejectId)) {
+        done.accept(event, new PermanentFailure());
+        return;
+      }
+      delivered.add(event.id());
+      done.accept(event, null);
+    }
+
+    @Override
+    public boolean isPermanent(Exception failure) {
+      return failure instanceof PermanentFailure;
+    }
+
+    @Override
+    public void close(Duration timeout) {}
+  }
+
+  static final class PermanentFailure extends Exception {}
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean() && System.nanoTime() < end) {
+      Thread.sleep(5);
+    }
+    assertThat(condition.getAsBoolean()).isTrue();
+  }
+
+  private EventPipeline pipeline(EventSender sender, long maxBytes, int capacity) throws Exception {
+    EventPipeline p = new EventPipeline(Journal.open(dir, maxBytes, 1 << 16), sender, capacity, Duration.ofSeconds(2),
+        Duration.ofMillis(10), Duration.ofSeconds(1));
+    p.start();
+    return p;
+  }
+
+  @Test
+  void journalsWhileKafkaIsDownAndReplaysInOrderWhenItIsBack() throws Exception {
+    FakeSender kafka = new FakeSender();
+    EventPipeline p = pipeline(kafka, 1 << 20, 1000);
+    p.offer(JournalTest.event(0));
+    await(() -> kafka.delivered.size() == 1);
+    kafka.up = false;
+    for (int i = 1; i <= 50; i++) {
+      p.offer(JournalTest.event(i));
+    }
+    await(() -> p.stats().journaled.sum() == 50);
+    assertThat(p.mode()).isEqualTo(EventPipeline.Mode.JOURNAL);
+    kafka.up = true;
+    await(() -> kafka.delivered.size() == 51 && p.mode() == EventPipeline.Mode.DIRECT);
+    for (int i = 0; i <= 50; i++) {
+      assertThat(kafka.delivered.get(i)).isEqualTo("id-" + i);
+    }
+    p.offer(JournalTest.event(51));
+    await(() -> kafka.delivered.size() == 52);
+    p.stop().get(10, TimeUnit.SECONDS);
+    assertThat(p.stats().dropped()).isZero();
+  }
+
+  @Test
+  void countsEveryDropWhenTheJournalIsFullAndWhenKafkaRejectsARecord() throws Exception {
+    FakeSender kafka = new FakeSender();
+    kafka.rejectId = "id-0";
+    EventPipeline p = pipeline(kafka, 4096, 1000);
+    p.offer(JournalTest.event(0));
+    await(() -> p.stats().droppedRejected.sum() == 1);
+    kafka.up = false;
+    for (int i = 1; i <= 200; i++) {
+      p.offer(JournalTest.event(i));
+    }
+    await(() -> p.stats().journaled.sum() + p.stats().droppedJournalFull.sum() == 200);
+    assertThat(p.stats().droppedJournalFull.sum()).isPositive();
+    assertThat(p.statsJson().getJsonObject("dropped").getLong("journal_full"))
+        .isEqualTo(p.stats().droppedJournalFull.sum());
+    p.stop().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void journalOnlyWithoutKafkaAndTheJournalSurvivesTheStop() throws Exception {
+    EventPipeline p = pipeline(null, 1 << 20, 1000);
+    for (int i = 0; i < 5; i++) {
+      p.offer(JournalTest.event(i));
+    }
+    p.stop().get(10, TimeUnit.SECONDS);
+    assertThat(p.statsJson().getString("mode")).isEqualTo("journal-only");
+    assertThat(Journal.readAll(dir)).extracting(Event::id).containsExactly("id-0", "id-1", "id-2", "id-3", "id-4");
+    p.offer(JournalTest.event(9));
+    assertThat(p.stats().droppedStopped.sum()).isEqualTo(1);
+  }
+
+  @Test
+  void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
+    // Not started: nothing drains the queue.
+    EventPipeline p = new EventPipeline(Journal.open(dir, 1 << 20, 1 << 16), null, 16, Duration.ofSeconds(2),
+        Duration.ofMillis(10), Duration.ofSeconds(1));
+    for (int i = 0; i < 20; i++) {
+      p.offer(JournalTest.event(i));
+    }
+    assertThat(p.stats().droppedQueueFull.sum()).isEqualTo(4);
+    assertThat(p.statsJson().getInteger("queued")).isEqualTo(16);
+    p.start();
+    p.stop().get(10, TimeUnit.SECONDS);
+    assertThat(Journal.readAll(dir)).hasSize(16);
+  }
+}

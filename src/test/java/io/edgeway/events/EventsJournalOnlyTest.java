@@ -1,0 +1,140 @@
+package io.edgeway.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.edgeway.config.ConfigException;
+import io.edgeway.config.ConfigLoader;
+import io.edgeway.testing.TestGateway;
+import io.edgeway.testing.TestUpstream;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Events without Kafka: the embedded default journals locally; a full journal drops, counted. */
+class EventsJournalOnlyTest {
+  @TempDir
+  Path tempDir;
+  private Vertx vertx;
+  private TestUpstream upstream;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    upstream = TestUpstream.start(vertx);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    upstream.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private String yaml(String maxSize) {
+    return """
+        events:
+          journal: { dir: "%s", max-size: %s }
+        routes:
+          - id: r
+            match: { path: /r/** }
+            upstream: { targets: [ { url: "%s" } ] }
+        """.formatted(tempDir.resolve("journal"), maxSize, upstream.url());
+  }
+
+  private int get(HttpClient client, int port, String uri) throws Exception {
+    return client.request(HttpMethod.GET, port, "127.0.0.1", uri)
+        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
+        .await(20, TimeUnit.SECONDS);
+  }
+
+  private JsonObject stats(HttpClient client, TestGateway g) throws Exception {
+    return client.request(HttpMethod.GET, g.adminPort(), "127.0.0.1", "/events/stats")
+        .compose(req -> req.send().compose(resp -> resp.body())).map(b -> b.toJsonObject())
+        .await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void journalsEveryRequestLocallyAndEventsTailReadsThem() throws Exception {
+    HttpClient client = vertx.createHttpClient();
+    try (TestGateway g = TestGateway.start(vertx, yaml("1MiB"))) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(get(client, g.port(), "/r/" + i)).isEqualTo(200);
+      }
+      assertThat(get(client, g.port(), "/missing")).isEqualTo(404);
+    }
+    List<Event> journaled = Journal.readAll(tempDir.resolve("journal"));
+    assertThat(journaled).extracting(Event::type).containsOnly("io.edgeway.request.completed.v1",
+        "io.edgeway.config.loaded.v1");
+    assertThat(journaled).filteredOn(e -> e.type().equals(RequestEvents.TYPE)).hasSize(6);
+    for (Event e : journaled) {
+      EventsTestSupport.assertSchemaValid(e.type(), EventsTestSupport.JSON.readTree(e.data()));
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int code = EventsCommand.run(new String[] {"tail", "--dir", tempDir.resolve("journal").toString()},
+        new java.io.PrintStream(out, true), System.err);
+    assertThat(code).isZero();
+    String[] lines = out.toString().strip().split("\n");
+    assertThat(lines).hasSize(7);
+    assertThat(new JsonObject(lines[1]).getString("specversion")).isEqualTo("1.0");
+    assertThat(new JsonObject(lines[1]).getJsonObject("data").getString("route")).isEqualTo("r");
+  }
+
+  @Test
+  void aFullJournalDropsCountedWhileTheGatewayKeepsServing() throws Exception {
+    HttpClient client = vertx.createHttpClient();
+    try (TestGateway g = TestGateway.start(vertx, yaml("4KiB"))) {
+      for (int i = 0; i < 30; i++) {
+        assertThat(get(client, g.port(), "/r/" + i)).isEqualTo(200);
+      }
+      JsonObject stats = stats(client, g);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (stats.getLong("journaled") + stats.getLong("droppedTotal") < 31 && System.nanoTime() < end) {
+        Thread.sleep(20);
+        stats = stats(client, g);
+      }
+      assertThat(stats.getLong("journaled") + stats.getLong("droppedTotal")).isEqualTo(31);
+      assertThat(stats.getJsonObject("dropped").getLong("journal_full")).isPositive();
+      assertThat(stats.getLong("journalBytes")).isLessThanOrEqualTo(4096);
+      assertThat(stats.getString("mode")).isEqualTo("journal-only");
+    }
+  }
+
+  @Test
+  void rejectsCredentialHeadersAndAnEarlyAck() {
+    assertThatThrownBy(() -> ConfigLoader.load("t.yaml", "events:\n  include: { request-headers: [authorization] }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("t.yaml:2:32: events.include.request-headers[0]: authorization (expected: not a credential header");
+    assertThatThrownBy(() -> ConfigLoader.load("t.yaml", "events:\n  kafka: { producer: { acks: 1 } }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("events.kafka.producer.acks: 1 (expected: all");
+  }
+
+  @Test
+  void anAbsentSectionMeansOffAndAnEmptyOneMeansOnWithDefaults() throws Exception {
+    assertThat(ConfigLoader.load("t.yaml", "routes: []\n").config().events().enabled()).isFalse();
+    EventsConfig on = ConfigLoader.load("t.yaml", "events: {}\n").config().events();
+    assertThat(on.enabled()).isTrue();
+    assertThat(on.kafka().configured()).isFalse();
+    assertThat(on.kafka().topic()).isEqualTo("edgeway.requests");
+    assertThat(on.kafka().producer()).containsEntry("acks", "all").containsEntry("compression.type", "lz4")
+        .containsEntry("linger.ms", "5");
+    assertThat(on.journal().dir()).isEqualTo("data/journal");
+    assertThat(on.journal().maxSize().bytes()).isEqualTo(1L << 30);
+    assertThat(on.include().requestHeaders()).containsExactly("User-Agent");
+    EventsConfig given = ConfigLoader.load("t.yaml", """
+        events:
+          kafka: { bootstrap-servers: "", key: client-ip, content-mode: structured, producer: { linger: 20ms } }
+        """).config().events();
+    assertThat(given.kafka().configured()).isFalse();
+    assertThat(given.kafka().key()).isEqualTo(KafkaEventsConfig.PartitionKey.CLIENT_IP);
+    assertThat(given.kafka().producer()).containsEntry("linger.ms", "20");
+  }
+}
