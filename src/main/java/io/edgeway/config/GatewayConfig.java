@@ -1,6 +1,8 @@
 package io.edgeway.config;
 
+import io.edgeway.auth.JwtProviderConfig;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole gateway configuration, one component per top-level YAML section. To add a section
@@ -11,18 +13,21 @@ import java.util.List;
  * @param admin the admin API listener
  * @param demoUpstream the embedded echo service
  * @param routes the routes in file order; default none
+ * @param jwtProviders JWT issuers and their keys, by name, for the {@code jwt} filter; default none
  */
-public record GatewayConfig(ServerConfig server, AdminConfig admin, DemoUpstreamConfig demoUpstream, List<RouteConfig> routes) {
+public record GatewayConfig(ServerConfig server, AdminConfig admin, DemoUpstreamConfig demoUpstream, List<RouteConfig> routes,
+    Map<String, JwtProviderConfig> jwtProviders) {
 
   public GatewayConfig {
     server = server == null ? ServerConfig.defaults() : server;
     admin = admin == null ? AdminConfig.defaults() : admin;
     demoUpstream = demoUpstream == null ? DemoUpstreamConfig.defaults() : demoUpstream;
     routes = routes == null ? List.of() : List.copyOf(routes);
+    jwtProviders = jwtProviders == null ? Map.of() : jwtProviders;
   }
 
   /** A gateway with every default and no routes (what an empty file means). */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null);
   }
 }
