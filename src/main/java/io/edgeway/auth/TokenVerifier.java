@@ -50,14 +50,14 @@ final class TokenVerifier {
     if (firstDot <= 0 || secondDot < 0 || secondDot == firstDot + 1 || token.indexOf('.', secondDot + 1) >= 0) {
       return MALFORMED;
     }
+    if (secondDot == token.length() - 1) {
+      return isUnsecured(token.substring(0, firstDot)) ? BAD_ALG : NO_SIGNATURE;
+    }
     SignedJWT jwt;
     try {
       jwt = SignedJWT.parse(token);
     } catch (ParseException | RuntimeException e) {
       return isUnsecured(token.substring(0, firstDot)) ? BAD_ALG : MALFORMED;
-    }
-    if (secondDot == token.length() - 1) {
-      return NO_SIGNATURE;
     }
     JWTClaimsSet claims;
     try {
