@@ -48,12 +48,14 @@ final class JwksFetcher {
       req.send().onFailure(result::tryFail).onSuccess(resp -> {
         if (resp.statusCode() != 200) {
           result.tryFail("answered " + resp.statusCode() + " (expected: 200)");
+          resp.exceptionHandler(e -> {});
           req.reset();
           return;
         }
         String length = resp.getHeader("Content-Length");
         if (length != null && parseLong(length) > maxBytes) {
           result.tryFail("document of " + length + " bytes (expected: at most " + maxBytes + ")");
+          resp.exceptionHandler(e -> {});
           req.reset();
           return;
         }
