@@ -89,7 +89,11 @@ public final class ClientIpResolver {
 
   /** True when {@code peerAddress} is an IP literal inside one of the trusted networks. */
   public boolean isTrustedPeer(String peerAddress) {
-    byte[] address = IpAddressText.parse(requireNonNull(peerAddress, "peerAddress"));
+    requireNonNull(peerAddress, "peerAddress");
+    if (noTrustedProxies) {
+      return false;
+    }
+    byte[] address = IpAddressText.parse(peerAddress);
     return address != null && isTrusted(address);
   }
 

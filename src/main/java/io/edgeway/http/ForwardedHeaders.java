@@ -3,6 +3,7 @@ package io.edgeway.http;
 import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import java.util.List;
 
 /**
@@ -21,6 +22,12 @@ import java.util.List;
  */
 public final class ForwardedHeaders {
   private ForwardedHeaders() {}
+
+  // Names with a cached hash: set() on every request does not rehash them.
+  private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("x-forwarded-for");
+  private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("x-forwarded-proto");
+  private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("x-forwarded-host");
+  private static final CharSequence FORWARDED = HttpHeaders.createOptimized("forwarded");
 
   /**
    * @param upstreamHeaders the headers of the request to the upstream (already stripped by
@@ -52,20 +59,21 @@ public final class ForwardedHeaders {
         forwardedFor = chain.append(peer).toString();
       }
     }
-    upstreamHeaders.set("x-forwarded-for", forwardedFor);
-    upstreamHeaders.set("x-forwarded-proto", proto);
+    upstreamHeaders.set(X_FORWARDED_FOR, forwardedFor);
+    upstreamHeaders.set(X_FORWARDED_PROTO, proto);
     if (host != null) {
-      upstreamHeaders.set("x-forwarded-host", host);
+      upstreamHeaders.set(X_FORWARDED_HOST, host);
     } else {
-      upstreamHeaders.remove("x-forwarded-host");
+      upstreamHeaders.remove(X_FORWARDED_HOST);
     }
-    upstreamHeaders.set("forwarded", forwardedElement(clientIp, proto, host));
+    upstreamHeaders.set(FORWARDED, forwardedElement(clientIp, proto, host));
   }
 
   /** The RFC 7239 element for one hop, e.g. {@code for="[2001:db8::1]";proto=https;host=a.example}. */
   static String forwardedElement(String clientIp, String proto, String host) {
     StringBuilder out = new StringBuilder(64).append("for=");
-    String client = IpAddressText.canonical(clientIp);
+    // Dotted IPv4 from the socket or the resolver is already canonical; only IPv6 needs the parser.
+    String client = clientIp.indexOf(':') < 0 ? clientIp : IpAddressText.canonical(clientIp);
     if (client == null) {
       out.append("unknown");
     } else if (client.indexOf(':') >= 0) {
@@ -100,6 +108,9 @@ public final class ForwardedHeaders {
   }
 
   private static String canonicalOrSelf(String address) {
+    if (address.indexOf(':') < 0) {
+      return address; // dotted IPv4 from the socket is canonical already
+    }
     String canonical = IpAddressText.canonical(address);
     return canonical == null ? address : canonical;
   }

@@ -3,7 +3,9 @@ package io.edgeway.http;
 import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.MultiMap;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Removes what must never cross the gateway between client and upstream (security.md C1-C4, C6,
@@ -64,20 +66,41 @@ public final class HopByHopHeaders {
 
   private static void strip(MultiMap headers, String[] directionSpecific, boolean keepWebSocket) {
     requireNonNull(headers, "headers");
+    // One pass over the (usually few) headers; removal, which hashes, only for names present.
+    // Most requests and responses carry none of these, so the common case removes nothing.
+    List<String> present = null;
+    for (Map.Entry<String, String> header : headers) {
+      String name = header.getKey();
+      if (isListed(name, HOP_BY_HOP) || isListed(name, directionSpecific)) {
+        if (present == null) {
+          present = new ArrayList<>(4);
+        }
+        present.add(name);
+      }
+    }
+    if (present == null) {
+      return;
+    }
     boolean webSocket = keepWebSocket && RequestFramingCheck.upgradeOf(headers) == UpgradeKind.WEBSOCKET;
     if (headers.contains(CONNECTION)) {
       removeNamedInConnection(headers, headers.getAll(CONNECTION));
     }
-    for (String name : HOP_BY_HOP) {
-      headers.remove(name);
-    }
-    for (String name : directionSpecific) {
+    for (String name : present) {
       headers.remove(name);
     }
     if (webSocket) {
       headers.set("Connection", "Upgrade");
       headers.set("Upgrade", "websocket");
     }
+  }
+
+  private static boolean isListed(String name, String[] lowerCaseNames) {
+    for (String listed : lowerCaseNames) {
+      if (listed.length() == name.length() && listed.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void removeNamedInConnection(MultiMap headers, List<String> connectionValues) {

@@ -58,7 +58,8 @@ public final class GatewayVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
         .setTcpNoDelay(true)
-        .setHttp2ClearTextEnabled(false);
+        .setHttp2ClearTextEnabled(false)
+        .setStrictThreadMode(Boolean.getBoolean("edgeway.strict"));
     RequestDispatcher dispatcher = new RequestDispatcher(runtime, settings, loopIndex, guards);
     server = vertx.createHttpServer(options)
         .connectionHandler(this::onConnection)

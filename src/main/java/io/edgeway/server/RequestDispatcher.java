@@ -47,7 +47,9 @@ final class RequestDispatcher {
   private static final GatewayException NO_ROUTE = new GatewayException(404, "no_route", "No route matches the request");
   private static final GatewayException INTERNAL =
       new GatewayException(500, "internal_error", "The gateway failed to handle the request");
-  private static final String X_REQUEST_ID = "X-Request-Id";
+  // Header names with a cached hash (AsciiString): set/get on every request does not rehash them.
+  private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
+  private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
   private static final EdgeRejection MALFORMED = new EdgeRejection(400, "bad_request", "Malformed HTTP request", true);
   private static final EdgeRejection LINE_TOO_LONG = new EdgeRejection(414, "uri_too_long", "Request line too long", true);
   private static final EdgeRejection HEADERS_TOO_LARGE =
@@ -82,7 +84,7 @@ final class RequestDispatcher {
     if (requestId == null || !RequestIds.isWellFormed(requestId)) {
       requestId = RequestIds.generate();
     }
-    TraceContext trace = TraceContext.fromHeader(headers.get("traceparent"));
+    TraceContext trace = TraceContext.fromHeader(headers.get(TRACEPARENT));
 
     EdgeRejection framing = settings.framingCheck().check(req.version(), req.method().name(), req.uri(), headers);
     if (framing != null) {
@@ -142,8 +144,9 @@ final class RequestDispatcher {
     HostAndPort authority = req.authority();
     ForwardedHeaders.apply(headers, clientIp, peer, settings.clientIpResolver().isTrustedPeer(peer), scheme,
         authority == null ? host : authority.toString());
+    String upstreamTraceparent = trace.childTraceparent();
     headers.set(X_REQUEST_ID, requestId);
-    headers.set("traceparent", trace.childTraceparent());
+    headers.set(TRACEPARENT, upstreamTraceparent);
 
     RequestBodyStream bodyStream = null;
     Body body = Body.empty();
@@ -155,7 +158,7 @@ final class RequestDispatcher {
     Map<String, String> params = found.params().asMap();
     DefaultGatewayRequest request = new DefaultGatewayRequest(method, path, found.upstreamPath(path),
         req.query(), host, scheme, clientIp, params, headers, body);
-    DefaultExchange ex = new DefaultExchange(requestId, trace.traceId(), trace.childTraceparent(), route.id(), request,
+    DefaultExchange ex = new DefaultExchange(requestId, trace.traceId(), upstreamTraceparent, route.id(), request,
         req, loopIndex, start);
     RequestBodyStream finalBody = bodyStream;
     route.chain().proceed(ex).onComplete(ar -> onChainDone(req, guard, ex, finalBody, ar));

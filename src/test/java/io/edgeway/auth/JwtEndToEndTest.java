@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.edgeway.testing.OnContext;
 import io.edgeway.testing.TestGateway;
 import io.edgeway.testing.TestUpstream;
 import io.vertx.core.MultiMap;
@@ -120,9 +121,8 @@ class JwtEndToEndTest {
     for (int i = 0; i < headers.length; i += 2) {
       options.addHeader(headers[i], headers[i + 1]);
     }
-    return client.request(options).compose(req -> req.send())
-        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b)))
-        .await(20, TimeUnit.SECONDS);
+    return OnContext.await(vertx, () -> client.request(options).compose(req -> req.send())
+        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b))), 20);
   }
 
   private Reply bearer(String token, String... more) throws Exception {
@@ -334,8 +334,8 @@ class JwtEndToEndTest {
   private JsonObject adminJson(String path) throws Exception {
     HttpClient admin = vertx.createHttpClient();
     try {
-      return admin.request(HttpMethod.GET, gateway.adminPort(), "127.0.0.1", path).compose(req -> req.send())
-          .compose(resp -> resp.body()).await(10, TimeUnit.SECONDS).toJsonObject();
+      return OnContext.await(vertx, () -> admin.request(HttpMethod.GET, gateway.adminPort(), "127.0.0.1", path)
+          .compose(req -> req.send()).compose(resp -> resp.body()), 10).toJsonObject();
     } finally {
       admin.close();
     }

@@ -8,6 +8,7 @@ import io.edgeway.filter.FilterRegistry;
 import io.edgeway.runtime.Gateway;
 import io.edgeway.runtime.GatewayModule;
 import io.edgeway.spi.GatewayFilterFactory;
+import io.edgeway.testing.OnContext;
 import io.edgeway.testing.TestUpstream;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -109,9 +110,9 @@ class CacheEndToEndTest {
     for (int i = 0; i < headers.length; i += 2) {
       options.addHeader(headers[i], headers[i + 1]);
     }
-    return client.request(options)
+    return OnContext.run(vertx, () -> client.request(options)
         .compose(req -> req.send())
-        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b)));
+        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b))));
   }
 
   private Reply get(String uri, String... headers) throws Exception {
@@ -119,10 +120,9 @@ class CacheEndToEndTest {
   }
 
   private JsonObject adminCall(HttpMethod method, String uri) throws Exception {
-    return admin.request(method, uri).compose(req -> req.send())
+    return OnContext.await(vertx, () -> admin.request(method, uri).compose(req -> req.send())
         .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode())
-            .put("body", b.length() == 0 ? null : b.toJsonObject())))
-        .await(20, TimeUnit.SECONDS);
+            .put("body", b.length() == 0 ? null : b.toJsonObject()))), 20);
   }
 
   private JsonObject stats() throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.edgeway.config.ConfigLoader;
 import io.edgeway.config.LoadedConfig;
 import io.edgeway.runtime.Gateway;
+import io.edgeway.testing.OnContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -23,11 +24,11 @@ import org.junit.jupiter.api.Test;
 class DefaultConfigTest {
   private record Reply(int status, String servedBy, Buffer body) {}
 
-  private static Reply get(io.vertx.core.http.HttpClient client, int port, String uri) throws Exception {
-    return client.request(HttpMethod.GET, port, "127.0.0.1", uri)
+  private static Reply get(Vertx vertx, io.vertx.core.http.HttpClient client, int port, String uri)
+      throws Exception {
+    return OnContext.await(vertx, () -> client.request(HttpMethod.GET, port, "127.0.0.1", uri)
         .compose(req -> req.send())
-        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.getHeader("X-Served-By"), b)))
-        .await(10, TimeUnit.SECONDS);
+        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.getHeader("X-Served-By"), b))), 10);
   }
 
   @Test
@@ -43,15 +44,15 @@ class DefaultConfigTest {
     try {
       Gateway gateway = Gateway.start(vertx, loaded, "config/edgeway.yaml").await(20, TimeUnit.SECONDS);
       var client = vertx.createHttpClient();
-      Reply response = get(client, gateway.port(), "/demo/hello");
+      Reply response = get(vertx, client, gateway.port(), "/demo/hello");
       assertThat(response.status()).isEqualTo(200);
       assertThat(response.servedBy()).isEqualTo("edgeway");
       JsonObject echo = response.body().toJsonObject();
       assertThat(echo.getString("service")).isEqualTo("edgeway-demo-upstream");
       assertThat(echo.getString("path")).isEqualTo("/hello");
 
-      assertThat(get(client, gateway.adminPort(), "/ready").status()).isEqualTo(200);
-      JsonObject table = get(client, gateway.adminPort(), "/routes").body().toJsonObject();
+      assertThat(get(vertx, client, gateway.adminPort(), "/ready").status()).isEqualTo(200);
+      JsonObject table = get(vertx, client, gateway.adminPort(), "/routes").body().toJsonObject();
       assertThat(table.getJsonArray("routes").getJsonObject(0).getString("id")).isEqualTo("demo");
       gateway.stop(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
     } finally {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.edgeway.config.ConfigException;
 import io.edgeway.config.ConfigLoader;
+import io.edgeway.testing.OnContext;
 import io.edgeway.testing.TestGateway;
 import io.edgeway.testing.TestUpstream;
 import io.vertx.core.Vertx;
@@ -50,15 +51,13 @@ class EventsJournalOnlyTest {
   }
 
   private int get(HttpClient client, int port, String uri) throws Exception {
-    return client.request(HttpMethod.GET, port, "127.0.0.1", uri)
-        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
-        .await(20, TimeUnit.SECONDS);
+    return OnContext.await(vertx, () -> client.request(HttpMethod.GET, port, "127.0.0.1", uri)
+        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode()))), 20);
   }
 
   private JsonObject stats(HttpClient client, TestGateway g) throws Exception {
-    return client.request(HttpMethod.GET, g.adminPort(), "127.0.0.1", "/events/stats")
-        .compose(req -> req.send().compose(resp -> resp.body())).map(b -> b.toJsonObject())
-        .await(10, TimeUnit.SECONDS);
+    return OnContext.await(vertx, () -> client.request(HttpMethod.GET, g.adminPort(), "127.0.0.1", "/events/stats")
+        .compose(req -> req.send().compose(resp -> resp.body())).map(b -> b.toJsonObject()), 10);
   }
 
   @Test

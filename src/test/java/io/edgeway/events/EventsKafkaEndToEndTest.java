@@ -12,6 +12,7 @@ import io.edgeway.runtime.Gateway;
 import io.edgeway.runtime.GatewayModule;
 import io.edgeway.runtime.GatewayServices;
 import io.edgeway.runtime.StateEvents;
+import io.edgeway.testing.OnContext;
 import io.edgeway.testing.TestUpstream;
 import io.edgeway.testsupport.KafkaBroker;
 import io.vertx.core.Future;
@@ -136,11 +137,10 @@ class EventsKafkaEndToEndTest {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String id = "req-" + UUID.randomUUID();
-      int status = client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri)
-              .addHeader("X-Request-Id", id).addHeader("User-Agent", "events-test")
+      int status = OnContext.await(vertx, () -> client.request(new RequestOptions().setMethod(HttpMethod.GET)
+              .setURI(uri).addHeader("X-Request-Id", id).addHeader("User-Agent", "events-test")
               .addHeader("Authorization", "Bearer secret-token").addHeader("Cookie", "session=secret"))
-          .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
-          .await(20, TimeUnit.SECONDS);
+          .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode()))), 20);
       assertThat(status).isPositive();
       ids.add(id);
     }
@@ -151,9 +151,9 @@ class EventsKafkaEndToEndTest {
   private JsonObject stats(Gateway g) throws Exception {
     HttpClient client = vertx.createHttpClient();
     try {
-      return client.request(HttpMethod.GET, g.adminPort(), "127.0.0.1", "/events/stats")
+      return OnContext.await(vertx, () -> client.request(HttpMethod.GET, g.adminPort(), "127.0.0.1", "/events/stats")
           .compose(req -> req.send().compose(resp -> resp.body()))
-          .map(b -> b.toJsonObject()).await(10, TimeUnit.SECONDS);
+          .map(b -> b.toJsonObject()), 10);
     } finally {
       client.close();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.edgeway.config.ConfigLoader;
 import io.edgeway.filter.FilterRegistry;
 import io.edgeway.runtime.Gateway;
+import io.edgeway.testing.OnContext;
 import io.edgeway.testing.TestUpstream;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -75,10 +76,10 @@ class PluginLoaderTest {
           """.formatted(upstream.url()));
       Gateway gateway = Gateway.start(vertx, loaded, "plugin-test.yaml", registry, List.of())
           .await(20, TimeUnit.SECONDS);
-      String stamp = vertx.createHttpClient().request(HttpMethod.GET, gateway.port(), "127.0.0.1", "/r/x")
+      String stamp = OnContext.await(vertx, () -> vertx.createHttpClient()
+          .request(HttpMethod.GET, gateway.port(), "127.0.0.1", "/r/x")
           .compose(req -> req.send())
-          .compose(resp -> resp.body().map(b -> resp.getHeader("X-Stamp")))
-          .await(10, TimeUnit.SECONDS);
+          .compose(resp -> resp.body().map(b -> resp.getHeader("X-Stamp"))), 10);
       assertThat(stamp).isEqualTo("from-plugin");
       gateway.stop(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
     } finally {

@@ -1,5 +1,6 @@
 package io.edgeway.ratelimit;
 
+import io.edgeway.testing.OnContext;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,9 +19,11 @@ final class GatewayClient {
     }
   }
 
+  private final Vertx vertx;
   private final HttpClient client;
 
   GatewayClient(Vertx vertx, int port) {
+    this.vertx = vertx;
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
   }
@@ -30,9 +33,9 @@ final class GatewayClient {
     for (int i = 0; i < headers.length; i += 2) {
       options.addHeader(headers[i], headers[i + 1]);
     }
-    return client.request(options)
+    return OnContext.run(vertx, () -> client.request(options)
         .compose(req -> req.send())
-        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b)));
+        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b))));
   }
 
   Reply get(String uri, String... headers) throws Exception {

@@ -7,6 +7,7 @@ import io.edgeway.filter.FilterRegistry;
 import io.edgeway.runtime.Gateway;
 import io.edgeway.runtime.GatewayModule;
 import io.edgeway.runtime.StateEvents;
+import io.edgeway.testing.OnContext;
 import io.edgeway.testing.TestUpstream;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -111,9 +112,9 @@ class ResilienceEndToEndTest {
   }
 
   private Future<Reply> send(HttpMethod method, String uri, Buffer body) {
-    return client.request(new RequestOptions().setMethod(method).setURI(uri))
+    return OnContext.run(vertx, () -> client.request(new RequestOptions().setMethod(method).setURI(uri))
         .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b)));
+        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b))));
   }
 
   private Reply call(HttpMethod method, String uri, Buffer body) throws Exception {
@@ -127,9 +128,8 @@ class ResilienceEndToEndTest {
   private JsonObject admin(String path) throws Exception {
     HttpClient adminClient = vertx.createHttpClient();
     try {
-      return adminClient.request(HttpMethod.GET, gateway.adminPort(), "127.0.0.1", path)
-          .compose(req -> req.send()).compose(resp -> resp.body()).map(Buffer::toJsonObject)
-          .await(10, TimeUnit.SECONDS);
+      return OnContext.await(vertx, () -> adminClient.request(HttpMethod.GET, gateway.adminPort(), "127.0.0.1", path)
+          .compose(req -> req.send()).compose(resp -> resp.body()).map(Buffer::toJsonObject), 10);
     } finally {
       adminClient.close();
     }

@@ -2,6 +2,7 @@ package io.edgeway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.edgeway.testing.OnContext;
 import io.edgeway.testing.TestGateway;
 import io.edgeway.testing.TestUpstream;
 import io.vertx.core.Future;
@@ -33,9 +34,9 @@ class GracefulShutdownTest {
           """.formatted(upstream.url()));
       int port = gateway.port();
       HttpClient client = gateway.client(vertx);
-      Future<String> inFlight = client.request(HttpMethod.GET, "/slow/x")
+      Future<String> inFlight = OnContext.run(vertx, () -> client.request(HttpMethod.GET, "/slow/x")
           .compose(req -> req.send())
-          .compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b));
+          .compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b)));
       arrived.future().await(20, TimeUnit.SECONDS);
 
       Future<Void> stopped = gateway.gateway().stop(Duration.ofSeconds(5));

@@ -2,6 +2,7 @@ package io.edgeway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.edgeway.testing.OnContext;
 import io.edgeway.testing.TestGateway;
 import io.edgeway.testing.TestUpstream;
 import io.vertx.core.Future;
@@ -57,10 +58,9 @@ class ProxyEndToEndTest {
     for (int i = 0; i < headers.length; i += 2) {
       options.addHeader(headers[i], headers[i + 1]);
     }
-    return client.request(options)
+    return OnContext.await(vertx, () -> client.request(options)
         .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b)))
-        .await(20, TimeUnit.SECONDS);
+        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b))), 20);
   }
 
   private Reply get(String uri, String... headers) throws Exception {
