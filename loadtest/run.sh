@@ -242,6 +242,9 @@ start_edgeway() { # SCENARIO
   local env_file=$LOADTEST_DIR/scenarios/$scenario.env
   (
     export EDGEWAY_PORT=$port EDGEWAY_ADMIN_PORT=$admin_port UPSTREAM_URL SCENARIO_DIR=$dir
+    # The reference nginx runs with access_log off; the gateway's access log is off too unless
+    # EDGEWAY_ACCESS_LOG is set (e.g. EDGEWAY_ACCESS_LOG=INFO to measure its cost).
+    export EDGEWAY_ACCESS_LOG=${EDGEWAY_ACCESS_LOG:-OFF}
     # Plain assignments in the scenario's .env reach the gateway too.
     set -a
     # shellcheck disable=SC1090
