@@ -73,7 +73,7 @@ public final class ForwardedHeaders {
   static String forwardedElement(String clientIp, String proto, String host) {
     StringBuilder out = new StringBuilder(64).append("for=");
     // Dotted IPv4 from the socket or the resolver is already canonical; only IPv6 needs the parser.
-    String client = clientIp.indexOf(':') < 0 ? clientIp : IpAddressText.canonical(clientIp);
+    String client = isPlainIpv4(clientIp) ? clientIp : IpAddressText.canonical(clientIp);
     if (client == null) {
       out.append("unknown");
     } else if (client.indexOf(':') >= 0) {
@@ -107,8 +107,36 @@ public final class ForwardedHeaders {
     out.append('"');
   }
 
+  /**
+   * A cheap test for the common case, four 1-3 digit parts without leading zeros, which is
+   * already canonical; anything else (IPv6, unix socket paths, odd forms) takes the parser.
+   */
+  private static boolean isPlainIpv4(String text) {
+    int dots = 0;
+    int digits = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '.') {
+        if (digits == 0 || ++dots > 3) {
+          return false;
+        }
+        digits = 0;
+      } else if (c >= '0' && c <= '9') {
+        if (digits == 1 && text.charAt(i - 1) == '0') {
+          return false;
+        }
+        if (++digits > 3) {
+          return false;
+        }
+      } else {
+        return false;
+      }
+    }
+    return dots == 3 && digits > 0;
+  }
+
   private static String canonicalOrSelf(String address) {
-    if (address.indexOf(':') < 0) {
+    if (isPlainIpv4(address)) {
       return address; // dotted IPv4 from the socket is canonical already
     }
     String canonical = IpAddressText.canonical(address);
