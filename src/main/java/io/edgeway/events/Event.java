@@ -1,5 +1,6 @@
 package io.edgeway.events;
 
+import io.edgeway.exchange.JsonText;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
@@ -37,15 +38,15 @@ public record Event(
   /** The event in CloudEvents JSON format (structured mode, and what {@code events tail} prints). */
   public String structuredJson() {
     StringBuilder b = new StringBuilder(data.length + 256).append('{');
-    JsonText.field(b, "specversion", "1.0").append(',');
-    JsonText.field(b, "id", id).append(',');
-    JsonText.field(b, "source", source).append(',');
-    JsonText.field(b, "type", type).append(',');
+    JsonText.appendField(b, "specversion", "1.0").append(',');
+    JsonText.appendField(b, "id", id).append(',');
+    JsonText.appendField(b, "source", source).append(',');
+    JsonText.appendField(b, "type", type).append(',');
     if (subject != null) {
-      JsonText.field(b, "subject", subject).append(',');
+      JsonText.appendField(b, "subject", subject).append(',');
     }
-    JsonText.field(b, "time", time()).append(',');
-    JsonText.field(b, "datacontenttype", "application/json").append(',');
+    JsonText.appendField(b, "time", time()).append(',');
+    JsonText.appendField(b, "datacontenttype", "application/json").append(',');
     b.append("\"data\":").append(new String(data, StandardCharsets.UTF_8)).append('}');
     return b.toString();
   }

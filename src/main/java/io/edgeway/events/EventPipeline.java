@@ -42,6 +42,8 @@ final class EventPipeline {
   private final Duration flushTimeout;
   private final EventStats stats = new EventStats();
 
+  private static final int WAKE_DEPTH = 512;
+
   private final ConcurrentLinkedQueue<Event> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final ConcurrentLinkedQueue<Event> failedDirect = new ConcurrentLinkedQueue<>();
@@ -95,14 +97,18 @@ final class EventPipeline {
       logDrop("the events publisher is stopped");
       return;
     }
-    if (queued.incrementAndGet() > capacity) {
+    int depth = queued.incrementAndGet();
+    if (depth > capacity) {
       queued.decrementAndGet();
       stats.droppedQueueFull.increment();
       logDrop("the in-memory queue is full (" + capacity + ")");
       return;
     }
     queue.add(event);
-    if (parked) {
+    // The publisher wakes by itself every few milliseconds (it batches like the producer's
+    // linger); waking it per event would cost the event loop a thread switch per request. Only a
+    // filling queue wakes it early.
+    if (parked && depth >= WAKE_DEPTH) {
       LockSupport.unpark(thread);
     }
   }

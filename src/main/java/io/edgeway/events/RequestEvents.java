@@ -1,5 +1,6 @@
 package io.edgeway.events;
 
+import io.edgeway.exchange.JsonText;
 import io.edgeway.exchange.DefaultExchange;
 import io.edgeway.runtime.ExchangeObserver;
 import io.edgeway.spi.ExchangeOutcome;
@@ -52,30 +53,30 @@ final class RequestEvents implements ExchangeObserver {
     Long upstreamNanos = ex.get(StandardAttributes.UPSTREAM_NANOS);
     long upstream = upstreamNanos == null ? 0 : upstreamNanos;
     StringBuilder b = new StringBuilder(512).append('{');
-    JsonText.field(b, "requestId", ex.requestId()).append(',');
-    JsonText.field(b, "traceId", ex.traceId()).append(',');
-    JsonText.field(b, "route", ex.routeId()).append(',');
-    JsonText.field(b, "method", req.method().name()).append(',');
-    JsonText.field(b, "path", req.path()).append(',');
+    JsonText.appendField(b, "requestId", ex.requestId()).append(',');
+    JsonText.appendField(b, "traceId", ex.traceId()).append(',');
+    JsonText.appendField(b, "route", ex.routeId()).append(',');
+    JsonText.appendField(b, "method", req.method().name()).append(',');
+    JsonText.appendField(b, "path", req.path()).append(',');
     if (includeQuery) {
-      JsonText.field(b, "query", req.query()).append(',');
+      JsonText.appendField(b, "query", req.query()).append(',');
     }
-    JsonText.field(b, "host", req.host()).append(',');
-    JsonText.field(b, "clientIp", req.clientIp()).append(',');
-    JsonText.field(b, "consumer", consumer).append(',');
-    JsonText.field(b, "status", outcome.status()).append(',');
-    JsonText.field(b, "errorCode", outcome.errorCode()).append(',');
-    JsonText.field(b, "upstreamTarget", ex.get(StandardAttributes.UPSTREAM_TARGET)).append(',');
-    JsonText.field(b, "attempts", attempts == null ? 0 : attempts).append(',');
+    JsonText.appendField(b, "host", req.host()).append(',');
+    JsonText.appendField(b, "clientIp", req.clientIp()).append(',');
+    JsonText.appendField(b, "consumer", consumer).append(',');
+    JsonText.appendField(b, "status", outcome.status()).append(',');
+    JsonText.appendField(b, "errorCode", outcome.errorCode()).append(',');
+    JsonText.appendField(b, "upstreamTarget", ex.get(StandardAttributes.UPSTREAM_TARGET)).append(',');
+    JsonText.appendField(b, "attempts", attempts == null ? 0 : attempts).append(',');
     b.append("\"timings\":{");
     b.append("\"totalMs\":").append(millis(outcome.totalNanos())).append(',');
     b.append("\"upstreamMs\":").append(millis(upstream)).append(',');
     b.append("\"gatewayMs\":").append(millis(Math.max(0, outcome.totalNanos() - upstream))).append("},");
-    JsonText.field(b, "bytesIn", outcome.bytesIn()).append(',');
-    JsonText.field(b, "bytesOut", outcome.bytesOut()).append(',');
-    JsonText.field(b, "cacheStatus", ex.get(StandardAttributes.CACHE_STATUS)).append(',');
-    JsonText.field(b, "rateLimit", ex.get(StandardAttributes.RATE_LIMIT_OUTCOME)).append(',');
-    JsonText.field(b, "breakerState", ex.get(StandardAttributes.BREAKER_STATE)).append(',');
+    JsonText.appendField(b, "bytesIn", outcome.bytesIn()).append(',');
+    JsonText.appendField(b, "bytesOut", outcome.bytesOut()).append(',');
+    JsonText.appendField(b, "cacheStatus", ex.get(StandardAttributes.CACHE_STATUS)).append(',');
+    JsonText.appendField(b, "rateLimit", ex.get(StandardAttributes.RATE_LIMIT_OUTCOME)).append(',');
+    JsonText.appendField(b, "breakerState", ex.get(StandardAttributes.BREAKER_STATE)).append(',');
     b.append("\"clientAborted\":").append(outcome.clientAborted());
     headers(b, "requestHeaders", requestHeaders, req.headers());
     headers(b, "responseHeaders", responseHeaders, responseHeaderValues);
@@ -101,7 +102,7 @@ final class RequestEvents implements ExchangeObserver {
         if (!first) {
           b.append(',');
         }
-        JsonText.field(b, name, value);
+        JsonText.appendField(b, name, value);
         first = false;
       }
     }

@@ -1,7 +1,12 @@
 package io.edgeway.exchange;
 
-/** Hand-written JSON for the few small documents the request path emits (no object tree, no reflection). */
+/**
+ * Hand-written JSON for the small documents built on the request path (problem bodies, the
+ * access log, event data): no object tree, no reflection.
+ */
 public final class JsonText {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
   private JsonText() {}
 
   /** Appends {@code value} as a JSON string literal, or {@code null}. */
@@ -12,27 +17,26 @@ public final class JsonText {
     json.append('"');
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      switch (c) {
-        case '"' -> json.append("\\\"");
-        case '\\' -> json.append("\\\\");
-        case '\n' -> json.append("\\n");
-        case '\r' -> json.append("\\r");
-        case '\t' -> json.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            json.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
-          } else {
-            json.append(c);
-          }
-        }
+      if (c == '"' || c == '\\') {
+        json.append('\\').append(c);
+      } else if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+        // Control characters, and the two separators JavaScript parsers treat as line ends.
+        json.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+            .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+      } else {
+        json.append(c);
       }
     }
     return json.append('"');
   }
 
-  /** Appends {@code "name":value} with the value as a JSON string (or null). */
+  /** Appends {@code "name":"value"} (value null: {@code null}); the name is escaped too. */
   public static StringBuilder appendField(StringBuilder json, String name, String value) {
-    json.append('"').append(name).append("\":");
-    return appendString(json, value);
+    return appendString(appendString(json, name).append(':'), value);
+  }
+
+  /** Appends {@code "name":value} for a number. */
+  public static StringBuilder appendField(StringBuilder json, String name, long value) {
+    return appendString(json, name).append(':').append(value);
   }
 }
