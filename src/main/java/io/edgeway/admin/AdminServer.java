@@ -66,8 +66,11 @@ public final class AdminServer {
   private void handle(HttpServerRequest req) {
     if (req.path().equals("/ready")) {
       boolean ready = runtime.isReady();
-      req.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("ready", ready).encode());
+      JsonObject body = new JsonObject().put("ready", ready);
+      if (!ready) {
+        body.put("waitingFor", new JsonArray(runtime.notReadyReasons()));
+      }
+      req.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
       return;
     }
     Function<HttpServerRequest, Future<JsonObject>> endpoint = endpoints.get(req.path());

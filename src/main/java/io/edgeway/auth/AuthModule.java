@@ -83,6 +83,9 @@ public final class AuthModule implements GatewayModule {
       configs.keySet().forEach(n -> ordered.put(n, built.get(n)));
       JwtProviders service = new JwtProviders(ordered, clock);
       context.services().register(JwtProviders.class, service);
+      // Not ready until every JWKS URL has answered once: a load balancer keeps traffic away
+      // instead of the routes answering 503 (security.md F1).
+      ordered.forEach((n, p) -> context.runtime().addReadinessCheck("jwks:" + n, p::hasKeys));
       if (context.admin() != null) {
         context.admin().register("/jwt/providers", req -> Future.succeededFuture(service.status()));
       }

@@ -264,6 +264,11 @@ public final class JwtProvider {
   }
 
   /** Status for the admin API (no key material). */
+  /** True once a key set is loaded (always for secrets and key files). */
+  boolean hasKeys() {
+    return state.get() != null;
+  }
+
   JsonObject status() {
     KeyState s = state.get();
     long now = clock.millis();

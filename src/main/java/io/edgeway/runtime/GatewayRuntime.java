@@ -2,7 +2,11 @@ package io.edgeway.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -13,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class GatewayRuntime {
   private final AtomicReference<RouteSnapshot> snapshot;
   private final List<ExchangeObserver> observers = new CopyOnWriteArrayList<>();
+  private final Map<String, BooleanSupplier> readinessChecks = new ConcurrentHashMap<>();
   private volatile boolean ready;
 
   public GatewayRuntime(RouteSnapshot initial) {
@@ -36,8 +41,30 @@ public final class GatewayRuntime {
     return observers;
   }
 
+  /**
+   * Adds a condition readiness depends on (e.g. a JWKS loaded at least once): {@code GET /ready}
+   * answers 503 while any check is false. Checks are called off the request path and must be
+   * cheap and non-blocking.
+   */
+  public void addReadinessCheck(String name, BooleanSupplier check) {
+    readinessChecks.put(requireNonNull(name, "name"), requireNonNull(check, "check"));
+  }
+
+  /** True once the listeners are bound and every readiness check passes. */
   public boolean isReady() {
-    return ready;
+    return ready && notReadyReasons().isEmpty();
+  }
+
+  /** The names of the readiness checks that currently fail, sorted. */
+  public List<String> notReadyReasons() {
+    List<String> failing = new ArrayList<>();
+    readinessChecks.forEach((name, check) -> {
+      if (!check.getAsBoolean()) {
+        failing.add(name);
+      }
+    });
+    failing.sort(null);
+    return failing;
   }
 
   public void setReady(boolean ready) {

@@ -299,6 +299,10 @@ class JwtEndToEndTest {
     assertThat(reply.status()).isEqualTo(503);
     assertThat(reply.json().getString("code")).isEqualTo("jwks_unavailable");
     assertThat(reply.headers().get("Retry-After")).isNotBlank();
+    // Readiness says why, so a load balancer keeps traffic away meanwhile (security.md F1).
+    JsonObject ready = adminJson("/ready");
+    assertThat(ready.getBoolean("ready")).isFalse();
+    assertThat(ready.getJsonArray("waitingFor").getList()).contains("jwks:corp");
     // Other providers and public routes are not affected.
     assertThat(bearer(Tokens.hs256(Tokens.SECRET, Tokens.claims("partner", null, System.currentTimeMillis()).build()))
         .status()).isEqualTo(200);
@@ -311,6 +315,7 @@ class JwtEndToEndTest {
       status = bearer(rs256(claims())).status();
     }
     assertThat(status).isEqualTo(200);
+    assertThat(adminJson("/ready").getBoolean("ready")).isTrue();
   }
 
   @Test
