@@ -267,40 +267,11 @@ public record Cidr(long high, long low, int prefixLength, boolean ipv6) {
     if (!ipv6) {
       return (low >>> 24) + "." + ((low >>> 16) & 0xFF) + "." + ((low >>> 8) & 0xFF) + "." + (low & 0xFF) + "/" + prefixLength;
     }
-    int[] groups = new int[8];
-    for (int g = 0; g < 4; g++) {
-      groups[g] = (int) ((high >>> (48 - 16 * g)) & 0xFFFF);
-      groups[g + 4] = (int) ((low >>> (48 - 16 * g)) & 0xFFFF);
+    byte[] address = new byte[16];
+    for (int i = 0; i < 8; i++) {
+      address[i] = (byte) (high >>> (56 - 8 * i));
+      address[8 + i] = (byte) (low >>> (56 - 8 * i));
     }
-    // RFC 5952: compress the longest run of two or more zero groups.
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int g = 0; g < 8; ) {
-      if (groups[g] != 0) {
-        g++;
-        continue;
-      }
-      int start = g;
-      while (g < 8 && groups[g] == 0) {
-        g++;
-      }
-      if (g - start > bestLength) {
-        bestStart = start;
-        bestLength = g - start;
-      }
-    }
-    StringBuilder out = new StringBuilder();
-    for (int g = 0; g < 8; g++) {
-      if (g == bestStart) {
-        out.append("::");
-        g += bestLength - 1;
-        continue;
-      }
-      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-        out.append(':');
-      }
-      out.append(Integer.toHexString(groups[g]));
-    }
-    return out.append('/').append(prefixLength).toString();
+    return IpAddressText.formatV6(address) + "/" + prefixLength;
   }
 }

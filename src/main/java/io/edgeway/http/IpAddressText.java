@@ -43,6 +43,11 @@ final class IpAddressText {
     if (isMappedV4(a)) {
       return formatV4(a, 12);
     }
+    return formatV6(a);
+  }
+
+  /** RFC 5952 text of 16 address bytes, without the IPv4-mapped special case. */
+  static String formatV6(byte[] a) {
     int[] groups = new int[8];
     for (int g = 0; g < 8; g++) {
       groups[g] = ((a[2 * g] & 0xFF) << 8) | (a[2 * g + 1] & 0xFF);
