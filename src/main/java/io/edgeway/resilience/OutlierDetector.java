@@ -123,13 +123,7 @@ final class OutlierDetector {
   }
 
   private void publish(String type, UpstreamTarget target, Map<String, Object> data) {
-    if (events != null) {
-      try {
-        events.publish(type, target.url(), data);
-      } catch (RuntimeException e) {
-        log.warn("state event {} for {} failed: {}", type, target, e.toString());
-      }
-    }
+    TargetEvents.publish(events, log, type, target, data);
   }
 
   Map<String, Object> describe(UpstreamTarget target) {
