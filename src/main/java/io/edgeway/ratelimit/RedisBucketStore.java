@@ -5,6 +5,9 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.github.bucket4j.redis.lettuce.RedisApi;
 import io.lettuce.core.ClientOptions;
@@ -60,6 +63,11 @@ public final class RedisBucketStore {
   private RedisClient client;
   private RedisURI uri;
   private AsyncProxyManager<Object> proxyManager;
+  /** One proxy per key, so the batching optimization sees concurrent requests for that key. */
+  private final Cache<String, AsyncBucketProxy> proxies = Caffeine.newBuilder()
+      .maximumSize(100_000)
+      .expireAfterAccess(Duration.ofMinutes(10))
+      .build();
 
   RedisBucketStore(RedisStoreConfig config, StoreBreaker.Listener listener) {
     this.config = config;
@@ -159,8 +167,11 @@ public final class RedisBucketStore {
     }
     CompletableFuture<BucketOutcome> result;
     try {
-      AsyncBucketProxy bucket = proxyManager.builder()
-          .build((config.keyPrefix() + key).getBytes(StandardCharsets.UTF_8), configuration);
+      AsyncBucketProxy bucket = proxies.get(key, k -> proxyManager.builder()
+          // Concurrent requests for one key on this node share one compare-and-swap round trip
+          // instead of racing each other's (a hot key would otherwise retry itself into timeouts).
+          .withOptimization(Optimizations.batching())
+          .build((config.keyPrefix() + k).getBytes(StandardCharsets.UTF_8), configuration));
       result = verbose
           ? bucket.asVerbose().tryConsumeAndReturnRemaining(cost).thenApply(RateLimitPolicy::outcome)
           : bucket.tryConsumeAndReturnRemaining(cost).thenApply(RateLimitPolicy::outcome);
