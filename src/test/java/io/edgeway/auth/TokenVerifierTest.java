@@ -1,5 +1,6 @@
 package io.edgeway.auth;
 
+import io.edgeway.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;

@@ -1,5 +1,6 @@
 package io.edgeway.cache;
 
+import io.edgeway.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.config.ConfigLoader;

@@ -1,4 +1,4 @@
-package io.edgeway.cache;
+package io.edgeway.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,15 +8,23 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock tests move forward by hand (thread-safe: the gateway reads it from its event loops). */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
   private final AtomicLong millis;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.millis = new AtomicLong(start.toEpochMilli());
   }
 
-  void advance(Duration d) {
+  public MutableClock(long startMillis) {
+    this.millis = new AtomicLong(startMillis);
+  }
+
+  public void advance(Duration d) {
     millis.addAndGet(d.toMillis());
+  }
+
+  public void advanceMillis(long delta) {
+    millis.addAndGet(delta);
   }
 
   @Override
