@@ -5,6 +5,7 @@ import io.github.bucket4j.ConfigurationBuilder;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.VerboseResult;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,11 +18,12 @@ import java.util.List;
  * {@code RateLimit: "default";r=5;t=1}.
  */
 final class RateLimitPolicy {
-  static final String POLICY_HEADER = "RateLimit-Policy";
-  static final String STATE_HEADER = "RateLimit";
-  static final String LEGACY_LIMIT = "X-RateLimit-Limit";
-  static final String LEGACY_REMAINING = "X-RateLimit-Remaining";
-  static final String LEGACY_RESET = "X-RateLimit-Reset";
+  // Header names with a cached hash: written on every response of a limited route.
+  static final CharSequence POLICY_HEADER = HttpHeaders.createOptimized("RateLimit-Policy");
+  static final CharSequence STATE_HEADER = HttpHeaders.createOptimized("RateLimit");
+  static final CharSequence LEGACY_LIMIT = HttpHeaders.createOptimized("X-RateLimit-Limit");
+  static final CharSequence LEGACY_REMAINING = HttpHeaders.createOptimized("X-RateLimit-Remaining");
+  static final CharSequence LEGACY_RESET = HttpHeaders.createOptimized("X-RateLimit-Reset");
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
   private final List<LimitConfig> limits;
