@@ -49,11 +49,20 @@ final class HeaderSyntax {
     return c == ' ' || c == '\t';
   }
 
+  /** Receives one element of a comma-separated header list, as {@code list[start, end)}. */
+  @FunctionalInterface
+  interface ListElement {
+    /** Returns false to stop the walk. */
+    boolean accept(String list, int start, int end);
+  }
+
   /**
-   * True when the comma-separated list {@code value} has an element equal (ignoring ASCII case
-   * and surrounding whitespace) to one of {@code names}. Allocates nothing.
+   * Walks the elements of a comma-separated list (RFC 9110 §5.6.1) with surrounding whitespace
+   * trimmed; empty elements are passed too ({@code start == end}). Allocates nothing itself.
+   *
+   * @return false when the visitor stopped the walk
    */
-  static boolean listContainsAny(String value, String... names) {
+  static boolean forEachListElement(String value, ListElement visitor) {
     int n = value.length();
     int i = 0;
     while (i <= n) {
@@ -69,13 +78,26 @@ final class HeaderSyntax {
       while (end > start && isOws(value.charAt(end - 1))) {
         end--;
       }
-      for (String name : names) {
-        if (end - start == name.length() && value.regionMatches(true, start, name, 0, name.length())) {
-          return true;
-        }
+      if (!visitor.accept(value, start, end)) {
+        return false;
       }
       i = comma + 1;
     }
-    return false;
+    return true;
+  }
+
+  /**
+   * True when the comma-separated list {@code value} has an element equal (ignoring ASCII case
+   * and surrounding whitespace) to one of {@code names}.
+   */
+  static boolean listContainsAny(String value, String... names) {
+    return !forEachListElement(value, (list, start, end) -> {
+      for (String name : names) {
+        if (end - start == name.length() && list.regionMatches(true, start, name, 0, name.length())) {
+          return false;
+        }
+      }
+      return true;
+    });
   }
 }

@@ -105,29 +105,15 @@ public final class HopByHopHeaders {
 
   private static void removeNamedInConnection(MultiMap headers, List<String> connectionValues) {
     for (String value : connectionValues) {
-      int n = value.length();
-      int i = 0;
-      while (i < n) {
-        int comma = value.indexOf(',', i);
-        if (comma < 0) {
-          comma = n;
-        }
-        int start = i;
-        int end = comma;
-        while (start < end && HeaderSyntax.isOws(value.charAt(start))) {
-          start++;
-        }
-        while (end > start && HeaderSyntax.isOws(value.charAt(end - 1))) {
-          end--;
-        }
-        if (end > start && !isAlwaysRemovedOrAbsent(value, start, end)) {
-          String name = value.substring(start, end);
+      HeaderSyntax.forEachListElement(value, (list, start, end) -> {
+        if (end > start && !isAlwaysRemovedOrAbsent(list, start, end)) {
+          String name = list.substring(start, end);
           if (HeaderSyntax.isToken(name)) {
             headers.remove(name);
           }
         }
-        i = comma + 1;
-      }
+        return true;
+      });
     }
   }
 

@@ -449,41 +449,40 @@ public final class RequestFramingCheck {
    * gateway decodes none.
    */
   private static EdgeRejection checkTransferEncoding(String value) {
-    int n = value.length();
-    int chunked = 0;
-    int elements = 0;
-    boolean chunkedLast = false;
-    int i = 0;
-    while (i <= n) {
-      int comma = value.indexOf(',', i);
-      if (comma < 0) {
-        comma = n;
-      }
-      int start = i;
-      int end = comma;
-      while (start < end && HeaderSyntax.isOws(value.charAt(start))) {
-        start++;
-      }
-      while (end > start && HeaderSyntax.isOws(value.charAt(end - 1))) {
-        end--;
-      }
-      if (start == end) {
-        return INVALID_TRANSFER_ENCODING;
-      }
-      elements++;
-      chunkedLast = end - start == 7 && value.regionMatches(true, start, "chunked", 0, 7);
-      if (chunkedLast) {
-        chunked++;
-      }
-      i = comma + 1;
+    TransferCodings codings = new TransferCodings();
+    HeaderSyntax.forEachListElement(value, codings);
+    if (codings.empty) {
+      return INVALID_TRANSFER_ENCODING;
     }
-    if (chunked == 1 && chunkedLast && elements == 1) {
+    if (codings.chunked == 1 && codings.chunkedLast && codings.elements == 1) {
       return null;
     }
-    if (chunked > 1 || (chunked == 1 && !chunkedLast)) {
+    if (codings.chunked > 1 || (codings.chunked == 1 && !codings.chunkedLast)) {
       return INVALID_TRANSFER_ENCODING;
     }
     return UNSUPPORTED_TRANSFER_ENCODING;
+  }
+
+  /** Counts the codings of one Transfer-Encoding line; stops at an empty element. */
+  private static final class TransferCodings implements HeaderSyntax.ListElement {
+    int chunked;
+    int elements;
+    boolean chunkedLast;
+    boolean empty;
+
+    @Override
+    public boolean accept(String list, int start, int end) {
+      if (start == end) {
+        empty = true;
+        return false;
+      }
+      elements++;
+      chunkedLast = end - start == 7 && list.regionMatches(true, start, "chunked", 0, 7);
+      if (chunkedLast) {
+        chunked++;
+      }
+      return true;
+    }
   }
 
   /**
