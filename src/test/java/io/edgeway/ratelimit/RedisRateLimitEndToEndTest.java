@@ -2,6 +2,7 @@ package io.edgeway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.edgeway.testing.RecordingStateEvents;
 import io.edgeway.testing.TestGateway;
 import io.edgeway.testing.TestUpstream;
 import io.edgeway.testsupport.RedisServer;
@@ -45,7 +46,12 @@ class RedisRateLimitEndToEndTest {
   }
 
   private TestGateway start(String yaml) throws Exception {
-    TestGateway gateway = TestGateway.start(vertx, yaml);
+    return start(null, yaml);
+  }
+
+  private TestGateway start(RecordingStateEvents stateEvents, String yaml) throws Exception {
+    TestGateway gateway = stateEvents == null ? TestGateway.start(vertx, yaml)
+        : TestGateway.start(vertx, yaml, java.util.List.of(stateEvents));
     gateways.add(gateway);
     return gateway;
   }
@@ -114,7 +120,8 @@ class RedisRateLimitEndToEndTest {
 
   @Test
   void redisDownAllowFallsBackPerNodeDenyAnswers503AndRedisBackResumesClusterLimits() throws Exception {
-    TestGateway gateway = start("""
+    RecordingStateEvents stateEvents = new RecordingStateEvents();
+    TestGateway gateway = start(stateEvents, """
         rate-limit-store:
           redis: { url: "%s", timeout: 200ms, failure-threshold: 1, cool-down: 100ms }
         routes:
@@ -158,6 +165,7 @@ class RedisRateLimitEndToEndTest {
     assertThat(upstream.count()).isEqualTo(upstreamBefore);
     JsonObject down = store(admin);
     assertThat(down.getBoolean("degraded")).isTrue();
+    assertThat(stateEvents.await("ratelimit.degraded", 10).data()).containsEntry("store", "redis");
     assertThat(admin.get("/ratelimit").json().getJsonObject("decisions").getLong("unavailable")).isPositive();
 
     redis.restart();
@@ -172,6 +180,9 @@ class RedisRateLimitEndToEndTest {
     assertThat(resumed.status()).isEqualTo(200);
     assertThat(resumed.headers().contains("RateLimit-Degraded")).isFalse();
     assertThat(store(admin).getBoolean("degraded")).isFalse();
+    assertThat(stateEvents.await("ratelimit.recovered", 10).data()).containsEntry("store", "redis");
+    assertThat(stateEvents.recorded().stream().filter(e -> e.type().equals("ratelimit.degraded")).count())
+        .as("one event per transition, not per request").isEqualTo(1);
     // The restarted Redis is empty: the open route's cluster bucket starts full again, not degraded.
     for (int i = 2; i >= 0; i--) {
       GatewayClient.Reply ok = client.get("/open/1");

@@ -2,11 +2,15 @@ package io.edgeway.testing;
 
 import io.edgeway.config.ConfigLoader;
 import io.edgeway.config.LoadedConfig;
+import io.edgeway.filter.FilterRegistry;
 import io.edgeway.runtime.Gateway;
+import io.edgeway.runtime.GatewayModule;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A real gateway started from YAML text on ephemeral loopback ports. */
@@ -22,10 +26,18 @@ public final class TestGateway implements AutoCloseable {
    * on port 0 with one event loop.
    */
   public static TestGateway start(Vertx vertx, String yaml) throws Exception {
+    return start(vertx, yaml, List.of());
+  }
+
+  /** Starts a gateway whose module list begins with {@code firstModules} (then the discovered ones). */
+  public static TestGateway start(Vertx vertx, String yaml, List<GatewayModule> firstModules) throws Exception {
     String full = yaml.contains("server:") ? yaml
         : "server: { host: 127.0.0.1, port: 0, instances: 1 }\nadmin: { host: 127.0.0.1, port: 0 }\n" + yaml;
     LoadedConfig loaded = ConfigLoader.load("test.yaml", full);
-    return new TestGateway(Gateway.start(vertx, loaded, "test.yaml").await(20, TimeUnit.SECONDS));
+    List<GatewayModule> modules = new ArrayList<>(firstModules);
+    modules.addAll(Gateway.discoverModules(TestGateway.class.getClassLoader()));
+    FilterRegistry registry = FilterRegistry.discover(List.of(TestGateway.class.getClassLoader()));
+    return new TestGateway(Gateway.start(vertx, loaded, "test.yaml", registry, modules).await(20, TimeUnit.SECONDS));
   }
 
   public int port() {
