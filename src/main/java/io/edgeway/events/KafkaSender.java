@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -52,6 +53,8 @@ final class KafkaSender implements EventSender {
     return p;
   }
 
+  private final Map<String, byte[]> encoded = new ConcurrentHashMap<>();
+
   @Override
   public void send(Event e, BiConsumer<Event, Exception> done) {
     RecordHeaders headers = new RecordHeaders();
@@ -62,8 +65,8 @@ final class KafkaSender implements EventSender {
     } else {
       headers.add("ce_specversion", SPEC_VERSION);
       headers.add("ce_id", utf8(e.id()));
-      headers.add("ce_source", utf8(e.source()));
-      headers.add("ce_type", utf8(e.type()));
+      headers.add("ce_source", constant(e.source()));
+      headers.add("ce_type", constant(e.type()));
       headers.add("ce_time", utf8(e.time()));
       if (e.subject() != null) {
         headers.add("ce_subject", utf8(e.subject()));
@@ -88,5 +91,13 @@ final class KafkaSender implements EventSender {
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Bytes of a value from a small fixed set (event types, the source), encoded once; Kafka never
+   * mutates header values.
+   */
+  private byte[] constant(String s) {
+    return encoded.computeIfAbsent(s, KafkaSender::utf8);
   }
 }
