@@ -120,7 +120,7 @@ fi
 
 WORK=$(mktemp -d /tmp/edgeway-loadtest.XXXXXX)
 chmod 755 "$WORK" # nginx workers run as an unprivileged user when the master is root
-declare -A TARGET_PORT=() TARGET_PID=()
+declare -A TARGET_PORT=() TARGET_PID=() TARGET_ADMIN=() TARGET_DIR=()
 TARGETS=()
 STARTED_PIDS=()
 
@@ -260,6 +260,8 @@ start_edgeway() { # SCENARIO
   STARTED_PIDS+=("$pid")
   TARGET_PID[$name]=$pid
   TARGET_PORT[$name]=$port
+  TARGET_ADMIN[$name]=$admin_port
+  TARGET_DIR[$name]=$dir
   wait_http "$name" "$pid" "http://127.0.0.1:$admin_port/ready" "$dir/gateway.log"
   TARGETS+=("$name")
 }
@@ -363,6 +365,25 @@ for (( round = 1; round <= ROUNDS; round++ )); do
   done
 done
 
+# ---- after the runs: scenario checks (e.g. events: did the topic receive every event?) -------
+# A scenario may ship scenarios/NAME.after: run with the gateway still up, its stdout goes into
+# the report (ADMIN_URL, SCENARIO_DIR, JAR, SCRIPTS_DIR are set).
+AFTER_NOTES=$WORK/after.md
+: >"$AFTER_NOTES"
+for target in "${TARGETS[@]}"; do
+  [[ $target == edgeway-* ]] || continue
+  after=$LOADTEST_DIR/scenarios/${target#edgeway-}.after
+  [[ -f $after ]] || continue
+  echo "loadtest: after-run check $target" >&2
+  {
+    echo "### $target"
+    echo
+    ADMIN_URL=http://127.0.0.1:${TARGET_ADMIN[$target]} SCENARIO_DIR=${TARGET_DIR[$target]} JAR=$JAR \
+      SCRIPTS_DIR=$SCRIPTS_DIR bash "$after" 2>&1 || echo "(the check failed: exit $?)"
+    echo
+  } >>"$AFTER_NOTES"
+done
+
 # ---- report ----------------------------------------------------------------------------------
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -395,6 +416,11 @@ REPORT=$LOADTEST_DIR/out/$STAMP.md
       "$p50" "$p99" "$(ratio "$p99" "$nginx_p99")" "$rss_mib" "$(ratio "$rss" "$nginx_rss")" "$errors"
   done
   echo
+  if [[ -s $AFTER_NOTES ]]; then
+    echo "## After-run checks"
+    echo
+    cat "$AFTER_NOTES"
+  fi
   echo "## Machine"
   echo
   echo "- CPU: $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo) ($(nproc) cores)"

@@ -92,6 +92,7 @@ final class EventPipeline {
 
   /** Hands an event off; never blocks. A full queue or a stopped pipeline drops it, counted. */
   void offer(Event event) {
+    stats.created.increment();
     if (closed) {
       stats.droppedStopped.increment();
       logDrop("the events publisher is stopped");
@@ -131,6 +132,7 @@ final class EventPipeline {
   JsonObject statsJson() {
     return new JsonObject()
         .put("mode", sender == null ? "journal-only" : mode.name().toLowerCase())
+        .put("created", stats.created.sum())
         .put("queued", queued.get())
         .put("inflight", inflightDirect.get() + batchPending.get())
         .put("published", stats.published.sum())

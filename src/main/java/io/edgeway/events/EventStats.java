@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of the event pipeline, shown at {@code GET /events/stats} on the admin API. */
 final class EventStats {
+  /** Every event handed to the pipeline (one per request, plus state events). */
+  final LongAdder created = new LongAdder();
   final LongAdder published = new LongAdder();
   final LongAdder journaled = new LongAdder();
   final LongAdder replayed = new LongAdder();

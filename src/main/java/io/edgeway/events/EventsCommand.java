@@ -13,13 +13,18 @@ import java.util.List;
 public final class EventsCommand {
   static final String USAGE = """
       usage: java -jar edgeway.jar events tail [--dir DIR] [--follow]
+             java -jar edgeway.jar events count --bootstrap HOST:PORT --topic TOPIC
         --dir DIR   the journal directory (default: data/journal, as events.journal.dir)
-        --follow    keep printing new events (Ctrl-C to stop)""";
+        --follow    keep printing new events (Ctrl-C to stop)
+        count       print how many records the topic holds (all partitions)""";
 
   private EventsCommand() {}
 
   /** Runs the subcommand; returns the exit code (0 ok, 64 usage, 1 unreadable journal). */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("count")) {
+      return count(args, out, err);
+    }
     if (args.length == 0 || !args[0].equals("tail")) {
       err.println(USAGE);
       return 64;
@@ -63,6 +68,51 @@ public final class EventsCommand {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 0;
+    }
+  }
+
+  /**
+   * {@code events count}: the number of records a topic holds (end minus beginning offsets over
+   * all partitions), e.g. to check after a load test that every request's event arrived.
+   */
+  static int count(String[] args, PrintStream out, PrintStream err) {
+    String bootstrap = null;
+    String topic = null;
+    for (int i = 1; i < args.length; i++) {
+      if (i + 1 < args.length && args[i].equals("--bootstrap")) {
+        bootstrap = args[++i];
+      } else if (i + 1 < args.length && args[i].equals("--topic")) {
+        topic = args[++i];
+      } else {
+        err.println("edgeway events: unknown argument '" + args[i] + "'\n" + USAGE);
+        return 64;
+      }
+    }
+    if (bootstrap == null || topic == null) {
+      err.println("edgeway events: count needs --bootstrap and --topic\n" + USAGE);
+      return 64;
+    }
+    java.util.Map<String, Object> props = java.util.Map.of(
+        org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, "edgeway-events-count");
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props,
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      java.time.Duration timeout = java.time.Duration.ofSeconds(15);
+      var partitions = consumer.partitionsFor(topic, timeout).stream()
+          .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
+          .toList();
+      var end = consumer.endOffsets(partitions, timeout);
+      var begin = consumer.beginningOffsets(partitions, timeout);
+      long records = 0;
+      for (var partition : partitions) {
+        records += end.get(partition) - begin.get(partition);
+      }
+      out.println(records);
+      return 0;
+    } catch (org.apache.kafka.common.KafkaException e) {
+      err.println("edgeway events: count: " + e.getMessage());
+      return 1;
     }
   }
 }
