@@ -58,8 +58,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
         .setTcpNoDelay(true)
-        .setHttp2ClearTextEnabled(false)
-        .setStrictThreadMode(Boolean.getBoolean("edgeway.strict"));
+        .setHttp2ClearTextEnabled(false);
     RequestDispatcher dispatcher = new RequestDispatcher(runtime, settings, loopIndex, guards);
     server = vertx.createHttpServer(options)
         .connectionHandler(this::onConnection)
