@@ -16,20 +16,25 @@ import org.slf4j.LoggerFactory;
  * call on an event loop anywhere in the suite fails the build.
  */
 public final class BlockedThreadWatcher implements BeforeEachCallback, AfterEachCallback {
-  private static final String CHECKER = "io.vertx.core.internal.threadchecker.BlockedThreadChecker";
+  // Vert.x 5 logs the warnings under this name (the class lives in ...internal.threadchecker).
+  private static final String[] CHECKERS = {
+    "io.vertx.core.impl.BlockedThreadChecker", "io.vertx.core.internal.threadchecker.BlockedThreadChecker"
+  };
   private static final List<String> WARNINGS = new CopyOnWriteArrayList<>();
 
   static {
-    Logger logger = (Logger) LoggerFactory.getLogger(CHECKER);
-    AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
-      @Override
-      protected void append(ILoggingEvent event) {
-        WARNINGS.add(event.getFormattedMessage());
-      }
-    };
-    appender.setContext(logger.getLoggerContext());
-    appender.start();
-    logger.addAppender(appender);
+    for (String name : CHECKERS) {
+      Logger logger = (Logger) LoggerFactory.getLogger(name);
+      AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+          WARNINGS.add(event.getFormattedMessage());
+        }
+      };
+      appender.setContext(logger.getLoggerContext());
+      appender.start();
+      logger.addAppender(appender);
+    }
   }
 
   @Override
