@@ -27,7 +27,8 @@ public final class DefaultExchange implements Exchange {
   private final int loopIndex;
   private final long startNanos;
   private Object[] attributes = new Object[16];
-  private Handler<ExchangeOutcome> completionHandlers;
+  private Handler<ExchangeOutcome>[] completionHandlers;
+  private int completionHandlerCount;
   private boolean completed;
 
   public DefaultExchange(
@@ -109,11 +110,17 @@ public final class DefaultExchange implements Exchange {
     if (completed) {
       throw new IllegalStateException("exchange already completed");
     }
-    Handler<ExchangeOutcome> previous = completionHandlers;
-    completionHandlers = previous == null ? handler : outcome -> {
-      previous.handle(outcome);
-      handler.handle(outcome);
-    };
+    if (completionHandlers == null) {
+      completionHandlers = newHandlerArray(4);
+    } else if (completionHandlerCount == completionHandlers.length) {
+      completionHandlers = Arrays.copyOf(completionHandlers, completionHandlerCount * 2);
+    }
+    completionHandlers[completionHandlerCount++] = handler;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Handler<ExchangeOutcome>[] newHandlerArray(int size) {
+    return (Handler<ExchangeOutcome>[]) new Handler<?>[size];
   }
 
   /** Runs the completion callbacks once; later calls are ignored. */
@@ -122,14 +129,15 @@ public final class DefaultExchange implements Exchange {
       return;
     }
     completed = true;
-    Handler<ExchangeOutcome> handlers = completionHandlers;
-    completionHandlers = null;
-    if (handlers != null) {
+    // Each callback runs even if an earlier one throws: a filter's cleanup (a bulkhead slot, a
+    // cache entry) must not depend on another filter's callback behaving.
+    for (int i = 0; i < completionHandlerCount; i++) {
       try {
-        handlers.handle(outcome);
+        completionHandlers[i].handle(outcome);
       } catch (RuntimeException e) {
         log.error("exchange completion callback failed (route {}, request {})", routeId, requestId, e);
       }
     }
+    completionHandlers = null;
   }
 }
