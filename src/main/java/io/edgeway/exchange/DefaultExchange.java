@@ -30,6 +30,7 @@ public final class DefaultExchange implements Exchange {
   private Handler<ExchangeOutcome>[] completionHandlers;
   private int completionHandlerCount;
   private boolean completed;
+  private ExchangeOutcome outcome;
 
   public DefaultExchange(
       String requestId, String traceId, String upstreamTraceparent, String routeId, GatewayRequest request,
@@ -108,7 +109,10 @@ public final class DefaultExchange implements Exchange {
   @Override
   public void onComplete(Handler<ExchangeOutcome> handler) {
     if (completed) {
-      throw new IllegalStateException("exchange already completed");
+      // Late registration (e.g. a background cache refresh running the chain after the client
+      // was answered): the exchange is over, so the callback runs now.
+      run(handler, outcome);
+      return;
     }
     if (completionHandlers == null) {
       completionHandlers = newHandlerArray(4);
@@ -116,6 +120,14 @@ public final class DefaultExchange implements Exchange {
       completionHandlers = Arrays.copyOf(completionHandlers, completionHandlerCount * 2);
     }
     completionHandlers[completionHandlerCount++] = handler;
+  }
+
+  private void run(Handler<ExchangeOutcome> handler, ExchangeOutcome outcome) {
+    try {
+      handler.handle(outcome);
+    } catch (RuntimeException e) {
+      log.error("exchange completion callback failed (route {}, request {})", routeId, requestId, e);
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -129,14 +141,11 @@ public final class DefaultExchange implements Exchange {
       return;
     }
     completed = true;
+    this.outcome = outcome;
     // Each callback runs even if an earlier one throws: a filter's cleanup (a bulkhead slot, a
     // cache entry) must not depend on another filter's callback behaving.
     for (int i = 0; i < completionHandlerCount; i++) {
-      try {
-        completionHandlers[i].handle(outcome);
-      } catch (RuntimeException e) {
-        log.error("exchange completion callback failed (route {}, request {})", routeId, requestId, e);
-      }
+      run(completionHandlers[i], outcome);
     }
     completionHandlers = null;
   }

@@ -447,6 +447,24 @@ class CacheEndToEndTest {
   }
 
   @Test
+  void backgroundRefreshAlsoPassesFiltersThatHookTheExchangeCompletion() throws Exception {
+    // concurrency-limit (a later stage) frees its slot in an exchange completion callback; with
+    // max 1, a slot leaked by the first background refresh would make the second one fail (503).
+    AtomicInteger n = new AtomicInteger();
+    upstream.respondWith(req -> answer(req, n, "Cache-Control", "max-age=1, stale-while-revalidate=30"));
+    startGateway("routes:\n" + route("w", "/w/**", "{}") + "      - concurrency-limit: { max: 1 }\n");
+
+    assertThat(get("/w/x").text()).isEqualTo("body-1");
+    await("stored", () -> stores("w") == 1);
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(get("/w/x").text()).isEqualTo("body-1");
+    await("refreshed in the background", () -> stores("w") == 2);
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(get("/w/x").text()).isEqualTo("body-2");
+    await("refreshed again: the bulkhead slot was freed", () -> stores("w") == 3);
+  }
+
+  @Test
   void staleWhileRevalidateServesStaleAndRefreshesInTheBackground() throws Exception {
     AtomicInteger n = new AtomicInteger();
     upstream.respondWith(req -> answer(req, n, "Cache-Control", "max-age=1, stale-while-revalidate=30"));

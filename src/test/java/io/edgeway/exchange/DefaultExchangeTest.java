@@ -35,6 +35,11 @@ class DefaultExchangeTest {
     ex.complete(outcome);
     ex.complete(outcome);
     assertThat(ran).containsExactly("first", "later-0", "later-1", "later-2", "later-3", "later-4", "later-5");
+
+    // Registered after completion (a background refresh running the chain again): runs at once.
+    List<ExchangeOutcome> late = new ArrayList<>();
+    ex.onComplete(late::add);
+    assertThat(late).containsExactly(outcome);
   }
 
   @Test

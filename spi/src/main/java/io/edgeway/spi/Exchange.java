@@ -42,7 +42,8 @@ public interface Exchange {
 
   /**
    * Registers a callback that runs exactly once, on the exchange's event loop, after the
-   * response was written or the client went away. Callbacks must not throw and must not block.
+   * response was written or the client went away; registered after that, it runs at once. A
+   * callback that throws is logged and does not stop the others. Callbacks must not block.
    */
   void onComplete(Handler<ExchangeOutcome> handler);
 }
