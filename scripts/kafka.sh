@@ -24,6 +24,7 @@ KAFKA_VERSION=${EDGEWAY_KAFKA_VERSION:-4.1.1}
 KAFKA_HOME=${EDGEWAY_KAFKA_HOME:-$HOME/.cache/edgeway/kafka-$KAFKA_VERSION}
 LIBS=$KAFKA_HOME/libs
 START_TIMEOUT=${EDGEWAY_KAFKA_START_TIMEOUT:-90}
+# shellcheck disable=SC2034 # read by run_service_command in lib/background-process.sh
 STOP_GRACE=30
 # Part of every broker's command line; lets stop/kill/status recognise their own process.
 MAIN_CLASS=kafka.Kafka
@@ -195,37 +196,4 @@ start() {
   die "start: the broker was not ready within ${START_TIMEOUT}s (log: $DIR/server.log)"
 }
 
-status() {
-  local pid
-  if [[ -d $DIR ]] && pid=$(running_pid "$DIR" "$MAIN_CLASS"); then
-    echo "running $(<"$DIR/bootstrap") pid $pid"
-  else
-    echo "stopped"
-    return 3
-  fi
-}
-
-[[ $# -ge 1 ]] || usage
-COMMAND=$1; shift
-DIR=""; PORT=""
-while [[ $# -gt 0 ]]; do
-  case $1 in
-    --dir) [[ $# -ge 2 ]] || die "--dir: missing value (expected: a directory)"; DIR=$2; shift 2 ;;
-    --port) [[ $# -ge 2 ]] || die "--port: missing value (expected: 1-65535)"; PORT=$2; shift 2 ;;
-    -h|--help) usage ;;
-    *) die "argument: $1 (expected: --dir DIR or --port P)" ;;
-  esac
-done
-case $COMMAND in
-  fetch) fetch ;;
-  start|stop|kill|status)
-    [[ -n $DIR ]] || die "$COMMAND: --dir is required (expected: --dir DIR)"
-    case $COMMAND in
-      start) start ;;
-      stop) if [[ -d $DIR ]]; then terminate "$(cd "$DIR" && pwd)" "$MAIN_CLASS" "$STOP_GRACE"; fi ;;
-      kill) if [[ -d $DIR ]]; then kill_now "$(cd "$DIR" && pwd)" "$MAIN_CLASS"; fi ;;
-      status) status ;;
-    esac ;;
-  -h|--help|help) usage ;;
-  *) die "command: $COMMAND (expected: fetch, start, stop, kill or status)" ;;
-esac
+run_service_command fetch "$MAIN_CLASS" bootstrap "$@"

@@ -18,6 +18,7 @@ SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$SCRIPTS_DIR/lib/background-process.sh"
 
 START_TIMEOUT=${EDGEWAY_REDIS_START_TIMEOUT:-20}
+# shellcheck disable=SC2034 # read by run_service_command in lib/background-process.sh
 STOP_GRACE=10
 MARKER=redis-server
 
@@ -88,37 +89,4 @@ start() {
   die "start: redis-server did not answer PING within ${START_TIMEOUT}s (log: $DIR/redis.log)"
 }
 
-status() {
-  local pid
-  if [[ -d $DIR ]] && pid=$(running_pid "$DIR" "$MARKER"); then
-    echo "running $(<"$DIR/address") pid $pid"
-  else
-    echo "stopped"
-    return 3
-  fi
-}
-
-[[ $# -ge 1 ]] || usage
-COMMAND=$1; shift
-DIR=""; PORT=""
-while [[ $# -gt 0 ]]; do
-  case $1 in
-    --dir) [[ $# -ge 2 ]] || die "--dir: missing value (expected: a directory)"; DIR=$2; shift 2 ;;
-    --port) [[ $# -ge 2 ]] || die "--port: missing value (expected: 1-65535)"; PORT=$2; shift 2 ;;
-    -h|--help) usage ;;
-    *) die "argument: $1 (expected: --dir DIR or --port P)" ;;
-  esac
-done
-case $COMMAND in
-  ensure) ensure ;;
-  start|stop|kill|status)
-    [[ -n $DIR ]] || die "$COMMAND: --dir is required (expected: --dir DIR)"
-    case $COMMAND in
-      start) start ;;
-      stop) if [[ -d $DIR ]]; then terminate "$(cd "$DIR" && pwd)" "$MARKER" "$STOP_GRACE"; fi ;;
-      kill) if [[ -d $DIR ]]; then kill_now "$(cd "$DIR" && pwd)" "$MARKER"; fi ;;
-      status) status ;;
-    esac ;;
-  -h|--help|help) usage ;;
-  *) die "command: $COMMAND (expected: ensure, start, stop, kill or status)" ;;
-esac
+run_service_command ensure "$MARKER" address "$@"

@@ -88,3 +88,44 @@ kill_now() {
   done
   die "kill_now: pid $pid survived SIGKILL for 5s"
 }
+
+# run_service_command EXTRA MARKER ADDRESS_FILE ARGS...: the command line every service script
+# shares: "EXTRA" (the script's own preparation command: fetch, ensure), "start" (the script's
+# start function; DIR and PORT are set for it), "stop", "kill", "status" (prints
+# "running HOST:PORT pid N", exit 0, or "stopped", exit 3). Needs usage() and STOP_GRACE.
+# DIR and PORT are globals the calling script's start() reads.
+# shellcheck disable=SC2034
+run_service_command() {
+  local extra=$1 marker=$2 address_file=$3 command pid
+  shift 3
+  [[ $# -ge 1 ]] || usage
+  command=$1; shift
+  DIR=""; PORT=""
+  while [[ $# -gt 0 ]]; do
+    case $1 in
+      --dir) [[ $# -ge 2 ]] || die "--dir: missing value (expected: a directory)"; DIR=$2; shift 2 ;;
+      --port) [[ $# -ge 2 ]] || die "--port: missing value (expected: 1-65535)"; PORT=$2; shift 2 ;;
+      -h|--help) usage ;;
+      *) die "argument: $1 (expected: --dir DIR or --port P)" ;;
+    esac
+  done
+  case $command in
+    "$extra") "$extra" ;;
+    start|stop|kill|status)
+      [[ -n $DIR ]] || die "$command: --dir is required (expected: --dir DIR)"
+      case $command in
+        start) start ;;
+        stop) if [[ -d $DIR ]]; then terminate "$(cd "$DIR" && pwd)" "$marker" "$STOP_GRACE"; fi ;;
+        kill) if [[ -d $DIR ]]; then kill_now "$(cd "$DIR" && pwd)" "$marker"; fi ;;
+        status)
+          if [[ -d $DIR ]] && pid=$(running_pid "$DIR" "$marker"); then
+            echo "running $(<"$DIR/$address_file") pid $pid"
+          else
+            echo "stopped"
+            return 3
+          fi ;;
+      esac ;;
+    -h|--help|help) usage ;;
+    *) die "command: $command (expected: $extra, start, stop, kill or status)" ;;
+  esac
+}

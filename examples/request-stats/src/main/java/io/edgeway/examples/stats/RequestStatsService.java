@@ -66,7 +66,7 @@ public final class RequestStatsService {
         args.length > 2 ? Integer.parseInt(args[2]) : 8090)
         .onSuccess(port -> System.out.println("request-stats on http://127.0.0.1:" + port + "/stats"))
         .onFailure(e -> {
-          e.printStackTrace();
+          System.err.println("request-stats: failed to start: " + e);
           vertx.close();
         });
   }
