@@ -4,7 +4,7 @@ package io.edgeway.http;
  * Character classes and comma-list scanning shared by the edge checks (RFC 9110 §5.6). Package
  * private: these are building blocks, not API.
  */
-final class HeaderSyntax {
+public final class HeaderSyntax {
   private static final boolean[] TCHAR = new boolean[128];
 
   static {
@@ -51,7 +51,7 @@ final class HeaderSyntax {
 
   /** Receives one element of a comma-separated header list, as {@code list[start, end)}. */
   @FunctionalInterface
-  interface ListElement {
+  public interface ListElement {
     /** Returns false to stop the walk. */
     boolean accept(String list, int start, int end);
   }
@@ -62,7 +62,7 @@ final class HeaderSyntax {
    *
    * @return false when the visitor stopped the walk
    */
-  static boolean forEachListElement(String value, ListElement visitor) {
+  public static boolean forEachListElement(String value, ListElement visitor) {
     int n = value.length();
     int i = 0;
     while (i <= n) {

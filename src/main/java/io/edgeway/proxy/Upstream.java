@@ -2,17 +2,21 @@ package io.edgeway.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * A route's upstream: its targets, balancer, timeouts and one pooled HTTP client per event loop
- * (created lazily by the loop that first uses it, so connections stay on that loop). Pool sizes are
- * explicit and the wait queue is bounded: saturation fails fast with 503, never queues forever.
+ * A route's upstream: its targets, balancer, timeouts and, per event loop, one connection pool per
+ * target (created lazily by the loop that first uses it, so connections stay on that loop). Pool
+ * sizes are explicit and the wait queue is bounded: saturation fails fast with 503, never queues
+ * forever ({@link ConnectionPool}).
  */
 public final class Upstream {
   private final List<UpstreamTarget> targets;
@@ -22,7 +26,7 @@ public final class Upstream {
   private final long idleTimeoutMillis;
   private final int maxConnections;
   private final int maxWaitQueue;
-  private final AtomicReferenceArray<HttpClientAgent> clients;
+  private final AtomicReferenceArray<Loop> loops;
   private final TargetMonitor monitor;
 
   public Upstream(
@@ -44,7 +48,7 @@ public final class Upstream {
     this.idleTimeoutMillis = idleTimeoutMillis;
     this.maxConnections = maxConnections;
     this.maxWaitQueue = maxWaitQueue;
-    this.clients = new AtomicReferenceArray<>(eventLoops);
+    this.loops = new AtomicReferenceArray<>(eventLoops);
   }
 
   public List<UpstreamTarget> targets() {
@@ -72,34 +76,106 @@ public final class Upstream {
     return monitor;
   }
 
-  /** The client of event loop {@code loopIndex}; only that loop calls this with its index. */
-  HttpClientAgent client(Vertx vertx, int loopIndex) {
-    HttpClientAgent client = clients.get(loopIndex);
-    if (client == null) {
-      client = vertx.httpClientBuilder()
+  /**
+   * The connection pools and timeouts of event loop {@code loopIndex}; only that loop calls this
+   * with its index, so each loop's connections stay on it.
+   */
+  Loop loop(Vertx vertx, int loopIndex) {
+    Loop loop = loops.get(loopIndex);
+    if (loop == null) {
+      loop = new Loop(vertx);
+      loops.set(loopIndex, loop);
+    }
+    return loop;
+  }
+
+  /** Closes the pools and the monitor (shutdown, or a reload that dropped this upstream). */
+  public void close() {
+    monitor.close();
+    for (int i = 0; i < loops.length(); i++) {
+      Loop loop = loops.getAndSet(i, null);
+      if (loop != null) {
+        loop.close();
+      }
+    }
+  }
+
+  /**
+   * One event loop's share of the upstream: a client, a connection pool per target, the timeout
+   * queues, and the sweep that retires idle connections.
+   */
+  final class Loop {
+    private final Vertx vertx;
+    private final Context context;
+    private final HttpClientAgent client;
+    private final ConnectionPool[] byTarget;
+    private final long evictionTimer;
+    private final TimeoutQueue responseTimeouts;
+    private final TimeoutQueue idleTimeouts;
+    private Map<Long, TimeoutQueue> attemptTimeouts;
+
+    Loop(Vertx vertx) {
+      this.vertx = vertx;
+      this.context = vertx.getOrCreateContext();
+      this.client = vertx.httpClientBuilder()
           .with(new HttpClientOptions()
               .setKeepAlive(true)
-              .setKeepAliveTimeout((int) Math.max(1, idleTimeoutMillis / 1000))
               .setConnectTimeout((int) connectTimeoutMillis)
               .setTcpNoDelay(true)
               .setMaxInitialLineLength(8192)
               .setMaxHeaderSize(32 * 1024)
               .setDecompressionSupported(false))
-          .with(new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(maxWaitQueue))
           .build();
-      clients.set(loopIndex, client);
-    }
-    return client;
-  }
-
-  /** Closes the pooled clients and the monitor (shutdown, or a reload that dropped this upstream). */
-  public void close() {
-    monitor.close();
-    for (int i = 0; i < clients.length(); i++) {
-      HttpClientAgent c = clients.getAndSet(i, null);
-      if (c != null) {
-        c.close();
+      this.byTarget = new ConnectionPool[targets.size()];
+      for (int i = 0; i < byTarget.length; i++) {
+        byTarget[i] = new ConnectionPool(vertx, client, targets.get(i), connectTimeoutMillis, maxConnections,
+            maxWaitQueue);
       }
+      this.responseTimeouts = new TimeoutQueue(vertx, responseTimeoutMillis);
+      this.idleTimeouts = new TimeoutQueue(vertx, idleTimeoutMillis);
+      long keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
+      // Created on the loop that uses the pools, so the sweep runs there too.
+      this.evictionTimer = vertx.setPeriodic(Math.max(100, Math.min(1000, idleTimeoutMillis / 4)), id -> {
+        for (ConnectionPool pool : byTarget) {
+          pool.evictIdle(keepAliveNanos);
+        }
+      });
+    }
+
+    ConnectionPool pool(UpstreamTarget target) {
+      for (int i = 0; i < byTarget.length; i++) {
+        if (targets.get(i) == target) {
+          return byTarget[i];
+        }
+      }
+      throw new IllegalArgumentException("not a target of this upstream: " + target);
+    }
+
+    /** Bounds the wait for response headers: the upstream's timeout, or a retry's per-try timeout. */
+    TimeoutQueue responseTimeouts(Long attemptTimeoutMillis) {
+      if (attemptTimeoutMillis == null || attemptTimeoutMillis == responseTimeoutMillis) {
+        return responseTimeouts;
+      }
+      if (attemptTimeouts == null) {
+        attemptTimeouts = new HashMap<>();
+      }
+      return attemptTimeouts.computeIfAbsent(attemptTimeoutMillis, millis -> new TimeoutQueue(vertx, millis));
+    }
+
+    /** Bounds the silence between body chunks once the headers arrived. */
+    TimeoutQueue idleTimeouts() {
+      return idleTimeouts;
+    }
+
+    void close() {
+      // The pools belong to their loop: close them there, whichever thread closes the upstream.
+      context.runOnContext(v -> {
+        vertx.cancelTimer(evictionTimer);
+        for (ConnectionPool pool : byTarget) {
+          pool.close();
+        }
+        client.close();
+      });
     }
   }
 }

@@ -12,6 +12,7 @@ import io.edgeway.spi.GatewayException;
 import io.edgeway.spi.GatewayRequest;
 import io.edgeway.spi.GatewayResponse;
 import io.edgeway.spi.StandardAttributes;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -23,8 +24,9 @@ import io.vertx.core.http.RequestOptions;
 /**
  * The terminal step of every chain: one attempt against one target chosen by the balancer. The
  * request body streams from the client to the upstream and the response body is handed back as a
- * paused stream, so neither is buffered. Response timeout covers the wait for the status line;
- * once headers arrive the idle timeout guards the body.
+ * paused stream, so neither is buffered. The connection comes from this loop's pool for the
+ * target. Response timeout covers the wait for the status line; once headers arrive the idle
+ * timeout guards the body ({@link TimeoutQueue}).
  */
 public final class UpstreamCall implements FilterChain {
   /**
@@ -67,22 +69,24 @@ public final class UpstreamCall implements FilterChain {
     Long attemptTimeout = ex.get(ATTEMPT_TIMEOUT_MILLIS);
     RequestOptions options = new RequestOptions()
         .setMethod(request.method())
-        .setHost(target.host())
-        .setPort(target.port())
-        .setSsl(target.ssl())
         .setURI(query == null ? request.upstreamPath() : request.upstreamPath() + '?' + query)
-        .setHeaders(headers)
-        .setConnectTimeout(upstream.connectTimeoutMillis())
-        .setIdleTimeout(attemptTimeout != null ? attemptTimeout : upstream.responseTimeoutMillis());
+        .setHeaders(headers);
 
     long started = System.nanoTime();
     target.requestStarted();
     Body body = request.body();
     // Upgrade survives hop-by-hop stripping only on routes with websocket: true.
     boolean upgrade = headers.contains(HttpHeaders.UPGRADE);
-    return upstream.client(vertx, ex.loopIndex())
-        .request(options)
-        .compose(req -> upgrade ? req.connect() : send(req, body))
+    Upstream.Loop loop = upstream.loop(vertx, ex.loopIndex());
+    ConnectionPool pool = loop.pool(target);
+    TimeoutQueue responseTimeouts = loop.responseTimeouts(attemptTimeout);
+    return pool.acquire()
+        .compose(pooled -> pooled.connection.request(options)
+            .compose(req -> {
+              TimeoutQueue.Timeout timeout = responseTimeouts.start(req);
+              return (upgrade ? req.connect() : send(req, body)).andThen(ar -> timeout.cancel());
+            })
+            .transform(ar -> afterResponseHead(loop, pool, pooled, ar, upgrade)))
         .transform(ar -> {
           target.requestEnded();
           Long spent = ex.get(StandardAttributes.UPSTREAM_NANOS);
@@ -100,7 +104,7 @@ public final class UpstreamCall implements FilterChain {
             }
             return Future.failedFuture(failure);
           }
-          HttpClientResponse response = ar.result();
+          HttpClientResponse response = ar.result().response();
           if (response.statusCode() >= 500) {
             monitor.attemptFailed(target);
           } else {
@@ -109,9 +113,44 @@ public final class UpstreamCall implements FilterChain {
           if (upgrade && response.statusCode() == 101) {
             return WebSocketTunnel.open(ex, response);
           }
-          return Future.succeededFuture(toGatewayResponse(response));
+          return Future.succeededFuture(toGatewayResponse(response, ar.result().bodyIdle()));
         });
   }
+
+  /**
+   * Once the headers arrived, the body is under the idle timeout, and the connection goes back to
+   * the pool when the whole response was read. A failed exchange (or a body abandoned half-way,
+   * which resets the stream) closes the connection instead; a WebSocket tunnel keeps it until the
+   * tunnel ends.
+   */
+  private static Future<Head> afterResponseHead(
+      Upstream.Loop loop, ConnectionPool pool, ConnectionPool.Pooled pooled, AsyncResult<HttpClientResponse> ar,
+      boolean upgrade) {
+    if (ar.failed()) {
+      pooled.connection.close();
+      return Future.failedFuture(ar.cause());
+    }
+    HttpClientResponse response = ar.result();
+    if (upgrade && response.statusCode() == 101) {
+      return Future.succeededFuture(new Head(response, null));
+    }
+    TimeoutQueue.Timeout idle = loop.idleTimeouts().start(response.request());
+    // Read before the hop-by-hop headers are stripped from this very map.
+    boolean reusable = KeepAlive.reusable(response.version(), response.headers());
+    pooled.keepAliveNanos = KeepAlive.timeoutNanos(response.headers());
+    response.end().onComplete(end -> {
+      idle.cancel();
+      if (end.succeeded() && reusable) {
+        pool.release(pooled);
+      } else {
+        pooled.connection.close();
+      }
+    });
+    return Future.succeededFuture(new Head(response, idle));
+  }
+
+  /** The response headers, and the idle timeout its body is under (none for a WebSocket tunnel). */
+  private record Head(HttpClientResponse response, TimeoutQueue.Timeout bodyIdle) {}
 
   private Future<HttpClientResponse> send(HttpClientRequest req, Body body) {
     if (body.isBuffered()) {
@@ -120,10 +159,8 @@ public final class UpstreamCall implements FilterChain {
     return req.send(body.stream());
   }
 
-  private GatewayResponse toGatewayResponse(HttpClientResponse response) {
+  private static GatewayResponse toGatewayResponse(HttpClientResponse response, TimeoutQueue.Timeout bodyIdle) {
     response.pause();
-    // The response timeout guarded the wait for headers; from now on only idleness matters.
-    response.request().idleTimeout(upstream.idleTimeoutMillis());
     MultiMap headers = response.headers();
     HopByHopHeaders.stripResponse(headers);
     String contentLength = headers.get(HttpHeaders.CONTENT_LENGTH);
@@ -136,6 +173,6 @@ public final class UpstreamCall implements FilterChain {
       }
     }
     return GatewayResponse.of(response.statusCode(), headers,
-        Body.stream(response, length, () -> response.request().reset()));
+        Body.stream(new TimedResponseStream(response, bodyIdle), length, () -> response.request().reset()));
   }
 }
