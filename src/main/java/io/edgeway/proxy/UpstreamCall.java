@@ -35,6 +35,12 @@ public final class UpstreamCall implements FilterChain {
    */
   public static final AttributeKey<Long> ATTEMPT_TIMEOUT_MILLIS = AttributeKey.of("attempt-timeout-millis", Long.class);
 
+  /**
+   * Bodies up to this size with a Content-Length are buffered (bounded memory: at most this much
+   * per in-flight request); larger or chunked ones stream with back-pressure.
+   */
+  static final int BUFFERED_BODY_LIMIT = 16 * 1024;
+
   private final Vertx vertx;
   private final Upstream upstream;
   private final boolean preserveHost;
@@ -113,7 +119,7 @@ public final class UpstreamCall implements FilterChain {
           if (upgrade && response.statusCode() == 101) {
             return WebSocketTunnel.open(ex, response);
           }
-          return Future.succeededFuture(toGatewayResponse(response, ar.result().bodyIdle()));
+          return toGatewayResponse(response, ar.result().bodyIdle());
         });
   }
 
@@ -159,8 +165,8 @@ public final class UpstreamCall implements FilterChain {
     return req.send(body.stream());
   }
 
-  private static GatewayResponse toGatewayResponse(HttpClientResponse response, TimeoutQueue.Timeout bodyIdle) {
-    response.pause();
+  private static Future<GatewayResponse> toGatewayResponse(
+      HttpClientResponse response, TimeoutQueue.Timeout bodyIdle) {
     MultiMap headers = response.headers();
     HopByHopHeaders.stripResponse(headers);
     String contentLength = headers.get(HttpHeaders.CONTENT_LENGTH);
@@ -172,7 +178,16 @@ public final class UpstreamCall implements FilterChain {
         length = -1;
       }
     }
-    return GatewayResponse.of(response.statusCode(), headers,
-        Body.stream(new TimedResponseStream(response, bodyIdle), length, () -> response.request().reset()));
+    if (length >= 0 && length <= BUFFERED_BODY_LIMIT) {
+      // A small body of announced size is read whole before answering: the client then gets the
+      // head and body in one write, and a target that stalls mid-body gets a clean 504.
+      int status = response.statusCode();
+      return response.body().transform(ar -> ar.succeeded()
+          ? Future.succeededFuture(GatewayResponse.of(status, headers, Body.of(ar.result())))
+          : Future.failedFuture(UpstreamFailure.classify(ar.cause()).exception()));
+    }
+    response.pause();
+    return Future.succeededFuture(GatewayResponse.of(response.statusCode(), headers,
+        Body.stream(new TimedResponseStream(response, bodyIdle), length, () -> response.request().reset())));
   }
 }

@@ -58,7 +58,11 @@ public final class GatewayVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
         .setTcpNoDelay(true)
-        .setHttp2ClearTextEnabled(false);
+        .setHttp2ClearTextEnabled(false)
+        // WebSockets are tunnelled byte for byte: the client and the target negotiate extensions
+        // themselves. Vert.x's extension handler would only sit in every request's pipeline.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false);
     RequestDispatcher dispatcher = new RequestDispatcher(runtime, settings, loopIndex, guards);
     server = vertx.createHttpServer(options)
         .connectionHandler(this::onConnection)

@@ -550,6 +550,13 @@ class CacheEndToEndTest {
     upstream.respondWith(req -> {
       switch (req.path()) {
         case "/part/reset" -> {
+          // Large enough to be streamed: the client already has the head when the body breaks.
+          req.response().putHeader("Cache-Control", "max-age=60").putHeader("Content-Length", "100000");
+          req.response().write(Buffer.buffer(new byte[50000]))
+              .onComplete(ar -> vertx.setTimer(20, id -> req.connection().close()));
+        }
+        case "/part/reset-small" -> {
+          // Small enough to be read whole before answering: the client gets a clean 502.
           req.response().putHeader("Cache-Control", "max-age=60").putHeader("Content-Length", "10000");
           req.response().write(Buffer.buffer(new byte[5000]))
               .onComplete(ar -> vertx.setTimer(20, id -> req.connection().close()));
@@ -569,6 +576,9 @@ class CacheEndToEndTest {
       Throwable failure = send(HttpMethod.GET, "/part/reset").transform(ar -> Future.succeededFuture(ar.cause()))
           .await(20, TimeUnit.SECONDS);
       assertThat(failure).as("a truncated body must not look complete").isNotNull();
+      Reply small = get("/part/reset-small");
+      assertThat(small.status()).isEqualTo(502);
+      assertThat(small.body().toJsonObject().getString("code")).isEqualTo("upstream_unreachable");
     }
     for (int i = 0; i < 2; i++) {
       Reply big = get("/part/big");
@@ -578,7 +588,7 @@ class CacheEndToEndTest {
       assertThat(chunked.body()).isEqualTo(fourKiB);
       assertThat(chunked.headers().get("X-Cache")).isEqualTo("MISS");
     }
-    assertThat(upstream.count()).isEqualTo(6);
+    assertThat(upstream.count()).isEqualTo(8);
     get("/part/small");
     await("small stored", () -> stores("part") == 1);
     assertThat(get("/part/small").headers().get("X-Cache")).isEqualTo("HIT");

@@ -145,4 +145,14 @@ class ConnectionPoolEndToEndTest {
     assertThat(status("/p/after")).isEqualTo(200);
     assertThat(connectionPorts.get(1)).isNotIn(stalled);
   }
+
+  @Test
+  void aSmallBodyThatStallsIsAClean504() throws Exception {
+    upstream.respondWith(req -> req.response().putHeader("Content-Length", "100").write("only part of it"));
+    startGateway("{ response: 2s, idle: 300ms }");
+    long started = System.nanoTime();
+    int status = status("/p/stall-small");
+    assertThat(status).isEqualTo(504);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isBetween(250L, 10_000L);
+  }
 }
