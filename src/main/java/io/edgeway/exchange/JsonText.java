@@ -14,12 +14,22 @@ public final class JsonText {
     if (value == null) {
       return json.append("null");
     }
+    int clean = 0;
+    int length = value.length();
+    while (clean < length && !needsEscape(value.charAt(clean))) {
+      clean++;
+    }
+    // The common case (ids, paths, names) has nothing to escape: one bulk copy.
     json.append('"');
-    for (int i = 0; i < value.length(); i++) {
+    if (clean == length) {
+      return json.append(value).append('"');
+    }
+    json.append(value, 0, clean);
+    for (int i = clean; i < length; i++) {
       char c = value.charAt(i);
       if (c == '"' || c == '\\') {
         json.append('\\').append(c);
-      } else if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+      } else if (isControlOrSeparator(c)) {
         // Control characters, and the two separators JavaScript parsers treat as line ends.
         json.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
             .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
@@ -28,6 +38,14 @@ public final class JsonText {
       }
     }
     return json.append('"');
+  }
+
+  private static boolean needsEscape(char c) {
+    return c == '"' || c == '\\' || isControlOrSeparator(c);
+  }
+
+  private static boolean isControlOrSeparator(char c) {
+    return c < 0x20 || c == 0x2028 || c == 0x2029;
   }
 
   /** Appends {@code "name":"value"} (value null: {@code null}); the name is escaped too. */
