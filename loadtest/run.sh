@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load-test harness: wrk against real processes on 127.0.0.1, Edgeway compared with nginx.
 #
-#   loadtest/run.sh [--rounds N] [--duration 10s] [--warmup 10s] [--connections 50]
+#   loadtest/run.sh [--rounds N] [--duration 10s] [--warmup 60s] [--connections 50]
 #                   [--only direct,nginx,edgeway] [--jar target/edgeway.jar] [--keep]
 #                   [scenario ...]
 #
@@ -27,7 +27,7 @@ source "$SCRIPTS_DIR/lib/background-process.sh"
 
 ROUNDS=3
 DURATION=10s
-WARMUP=10s
+WARMUP=60s
 CONNECTIONS=50
 ONLY=direct,nginx,edgeway
 DEFAULT_JAR=$PROJECT_DIR/target/edgeway.jar
