@@ -126,10 +126,6 @@ final class ConnectionPool {
     }
   }
 
-  int openConnections() {
-    return open;
-  }
-
   private void connect(Promise<Pooled> promise) {
     open++;
     client.connect(connectOptions).onComplete(ar -> {

@@ -23,6 +23,13 @@ final class KeepAlive {
     if (connection == null) {
       return version != HttpVersion.HTTP_1_0;
     }
+    // The usual single token, answered without walking the list.
+    if (connection.equalsIgnoreCase("keep-alive")) {
+      return true;
+    }
+    if (connection.equalsIgnoreCase("close")) {
+      return false;
+    }
     boolean[] close = {false};
     boolean[] keepAlive = {false};
     HeaderSyntax.forEachListElement(connection, (value, start, end) -> {

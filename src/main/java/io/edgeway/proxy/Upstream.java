@@ -59,18 +59,6 @@ public final class Upstream {
     return balancer;
   }
 
-  public long connectTimeoutMillis() {
-    return connectTimeoutMillis;
-  }
-
-  public long responseTimeoutMillis() {
-    return responseTimeoutMillis;
-  }
-
-  public long idleTimeoutMillis() {
-    return idleTimeoutMillis;
-  }
-
   /** Told the outcome of every attempt; closed with this upstream. */
   public TargetMonitor monitor() {
     return monitor;
