@@ -4,7 +4,6 @@ import io.edgeway.exchange.JsonText;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 /**
  * One CloudEvent ready for Kafka: the context attributes, the destination, and the JSON data,
@@ -30,9 +29,9 @@ public record Event(
     requireNonNull(data, "data");
   }
 
-  /** {@code ce_time}: RFC 3339 in UTC. */
+  /** {@code ce_time}: RFC 3339 in UTC, with milliseconds. */
   public String time() {
-    return Instant.ofEpochMilli(timeMillis).toString();
+    return EventTime.text(timeMillis);
   }
 
   /** The event in CloudEvents JSON format (structured mode, and what {@code events tail} prints). */

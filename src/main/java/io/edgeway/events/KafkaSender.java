@@ -67,7 +67,7 @@ final class KafkaSender implements EventSender {
       headers.add("ce_id", utf8(e.id()));
       headers.add("ce_source", constant(e.source()));
       headers.add("ce_type", constant(e.type()));
-      headers.add("ce_time", utf8(e.time()));
+      headers.add("ce_time", EventTime.utf8(e.timeMillis()));
       if (e.subject() != null) {
         headers.add("ce_subject", utf8(e.subject()));
       }

@@ -1,12 +1,12 @@
 package io.edgeway.events;
 
-import io.edgeway.exchange.JsonText;
 import io.edgeway.exchange.DefaultExchange;
 import io.edgeway.runtime.ExchangeObserver;
 import io.edgeway.spi.ExchangeOutcome;
 import io.edgeway.spi.GatewayRequest;
 import io.edgeway.spi.StandardAttributes;
 import io.vertx.core.MultiMap;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Turns every completed exchange into one {@code io.edgeway.request.completed.v1} event. Runs on
- * the event loop: builds the JSON data with a string builder and hands the event off without
+ * the event loop: writes the JSON data straight to UTF-8 bytes and hands the event off without
  * waiting. Never copies credentials or bodies (see {@link IncludeConfig}).
  */
 final class RequestEvents implements ExchangeObserver {
@@ -28,6 +28,49 @@ final class RequestEvents implements ExchangeObserver {
   private final List<String> responseHeaders;
   private final Consumer<Event> sink;
   private final LongSupplier clockMillis;
+
+  // Each event loop builds its events in its own buffer; only the exact-size copy is allocated.
+  private static final ThreadLocal<JsonBytes> BUFFER = ThreadLocal.withInitial(() -> new JsonBytes(1024));
+
+  // The field names, with the separators around them, encoded once.
+  private static final byte[] REQUEST_ID = JsonBytes.fieldName("requestId");
+  private static final byte[] TRACE_ID = field("traceId");
+  private static final byte[] ROUTE = field("route");
+  private static final byte[] METHOD = field("method");
+  private static final byte[] PATH = field("path");
+  private static final byte[] QUERY = field("query");
+  private static final byte[] HOST = field("host");
+  private static final byte[] CLIENT_IP = field("clientIp");
+  private static final byte[] CONSUMER = field("consumer");
+  private static final byte[] STATUS = field("status");
+  private static final byte[] ERROR_CODE = field("errorCode");
+  private static final byte[] UPSTREAM_TARGET = field("upstreamTarget");
+  private static final byte[] ATTEMPTS = field("attempts");
+  private static final byte[] TOTAL_MS = concat(field("timings"), "{".getBytes(StandardCharsets.US_ASCII),
+      JsonBytes.fieldName("totalMs"));
+  private static final byte[] UPSTREAM_MS = field("upstreamMs");
+  private static final byte[] GATEWAY_MS = field("gatewayMs");
+  private static final byte[] BYTES_IN = concat("},".getBytes(StandardCharsets.US_ASCII), JsonBytes.fieldName("bytesIn"));
+  private static final byte[] BYTES_OUT = field("bytesOut");
+  private static final byte[] CACHE_STATUS = field("cacheStatus");
+  private static final byte[] RATE_LIMIT = field("rateLimit");
+  private static final byte[] BREAKER_STATE = field("breakerState");
+  private static final byte[] CLIENT_ABORTED = field("clientAborted");
+  private static final byte[] REQUEST_HEADERS = field("requestHeaders");
+  private static final byte[] RESPONSE_HEADERS = field("responseHeaders");
+
+  /** {@code ,"name":} */
+  private static byte[] field(String name) {
+    return concat(",".getBytes(StandardCharsets.US_ASCII), JsonBytes.fieldName(name));
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
+  }
 
   RequestEvents(EventsConfig config, Consumer<Event> sink, LongSupplier clockMillis) {
     this.source = config.source();
@@ -52,69 +95,60 @@ final class RequestEvents implements ExchangeObserver {
     Integer attempts = ex.get(StandardAttributes.ATTEMPTS);
     Long upstreamNanos = ex.get(StandardAttributes.UPSTREAM_NANOS);
     long upstream = upstreamNanos == null ? 0 : upstreamNanos;
-    StringBuilder b = new StringBuilder(512).append('{');
-    JsonText.appendField(b, "requestId", ex.requestId()).append(',');
-    JsonText.appendField(b, "traceId", ex.traceId()).append(',');
-    JsonText.appendField(b, "route", ex.routeId()).append(',');
-    JsonText.appendField(b, "method", req.method().name()).append(',');
-    JsonText.appendField(b, "path", req.path()).append(',');
+    JsonBytes b = BUFFER.get().reset().raw((byte) '{');
+    b.raw(REQUEST_ID).string(ex.requestId());
+    b.raw(TRACE_ID).string(ex.traceId());
+    b.raw(ROUTE).string(ex.routeId());
+    b.raw(METHOD).string(req.method().name());
+    b.raw(PATH).string(req.path());
     if (includeQuery) {
-      JsonText.appendField(b, "query", req.query()).append(',');
+      b.raw(QUERY).string(req.query());
     }
-    JsonText.appendField(b, "host", req.host()).append(',');
-    JsonText.appendField(b, "clientIp", req.clientIp()).append(',');
-    JsonText.appendField(b, "consumer", consumer).append(',');
-    JsonText.appendField(b, "status", outcome.status()).append(',');
-    JsonText.appendField(b, "errorCode", outcome.errorCode()).append(',');
-    JsonText.appendField(b, "upstreamTarget", ex.get(StandardAttributes.UPSTREAM_TARGET)).append(',');
-    JsonText.appendField(b, "attempts", attempts == null ? 0 : attempts).append(',');
-    b.append("\"timings\":{");
-    b.append("\"totalMs\":").append(millis(outcome.totalNanos())).append(',');
-    b.append("\"upstreamMs\":").append(millis(upstream)).append(',');
-    b.append("\"gatewayMs\":").append(millis(Math.max(0, outcome.totalNanos() - upstream))).append("},");
-    JsonText.appendField(b, "bytesIn", outcome.bytesIn()).append(',');
-    JsonText.appendField(b, "bytesOut", outcome.bytesOut()).append(',');
-    JsonText.appendField(b, "cacheStatus", ex.get(StandardAttributes.CACHE_STATUS)).append(',');
-    JsonText.appendField(b, "rateLimit", ex.get(StandardAttributes.RATE_LIMIT_OUTCOME)).append(',');
-    JsonText.appendField(b, "breakerState", ex.get(StandardAttributes.BREAKER_STATE)).append(',');
-    b.append("\"clientAborted\":").append(outcome.clientAborted());
-    headers(b, "requestHeaders", requestHeaders, req.headers());
-    headers(b, "responseHeaders", responseHeaders, responseHeaderValues);
-    b.append('}');
+    b.raw(HOST).string(req.host());
+    b.raw(CLIENT_IP).string(req.clientIp());
+    b.raw(CONSUMER).string(consumer);
+    b.raw(STATUS).number(outcome.status());
+    b.raw(ERROR_CODE).string(outcome.errorCode());
+    b.raw(UPSTREAM_TARGET).string(ex.get(StandardAttributes.UPSTREAM_TARGET));
+    b.raw(ATTEMPTS).number(attempts == null ? 0 : attempts);
+    b.raw(TOTAL_MS).millis(outcome.totalNanos());
+    b.raw(UPSTREAM_MS).millis(upstream);
+    b.raw(GATEWAY_MS).millis(Math.max(0, outcome.totalNanos() - upstream));
+    b.raw(BYTES_IN).number(outcome.bytesIn());
+    b.raw(BYTES_OUT).number(outcome.bytesOut());
+    b.raw(CACHE_STATUS).string(ex.get(StandardAttributes.CACHE_STATUS));
+    b.raw(RATE_LIMIT).string(ex.get(StandardAttributes.RATE_LIMIT_OUTCOME));
+    b.raw(BREAKER_STATE).string(ex.get(StandardAttributes.BREAKER_STATE));
+    b.raw(CLIENT_ABORTED).bool(outcome.clientAborted());
+    headers(b, REQUEST_HEADERS, requestHeaders, req.headers());
+    headers(b, RESPONSE_HEADERS, responseHeaders, responseHeaderValues);
+    b.raw((byte) '}');
     String partitionKey = switch (key) {
       case ROUTE -> ex.routeId();
       case CONSUMER -> consumer != null ? consumer : req.clientIp();
       case CLIENT_IP -> req.clientIp();
     };
     return new Event(EventIds.next(), TYPE, source, ex.routeId(), clockMillis.getAsLong(), topic, partitionKey,
-        b.toString().getBytes(StandardCharsets.UTF_8));
+        b.toByteArray());
   }
 
-  private static void headers(StringBuilder b, String field, List<String> names, MultiMap values) {
+  private static void headers(JsonBytes b, byte[] field, List<String> names, MultiMap values) {
     if (names.isEmpty()) {
       return;
     }
-    b.append(",\"").append(field).append("\":{");
+    b.raw(field).raw((byte) '{');
     boolean first = true;
     for (String name : names) {
       String value = values == null ? null : values.get(name);
       if (value != null) {
         if (!first) {
-          b.append(',');
+          b.raw((byte) ',');
         }
-        JsonText.appendField(b, name, value);
+        b.string(name).raw((byte) ':').string(value);
         first = false;
       }
     }
-    b.append('}');
+    b.raw((byte) '}');
   }
 
-  /** Milliseconds with microsecond precision, as a JSON number. */
-  private static String millis(long nanos) {
-    long micros = nanos / 1_000;
-    long whole = micros / 1_000;
-    long fraction = micros % 1_000;
-    return fraction == 0 ? Long.toString(whole)
-        : whole + "." + (fraction < 10 ? "00" : fraction < 100 ? "0" : "") + fraction;
-  }
 }

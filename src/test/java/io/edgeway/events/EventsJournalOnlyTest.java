@@ -124,16 +124,16 @@ class EventsJournalOnlyTest {
     assertThat(on.kafka().configured()).isFalse();
     assertThat(on.kafka().topic()).isEqualTo("edgeway.requests");
     assertThat(on.kafka().producer()).containsEntry("acks", "all").containsEntry("compression.type", "lz4")
-        .containsEntry("linger.ms", "5");
+        .containsEntry("linger.ms", "5").containsEntry("batch.size", "262144");
     assertThat(on.journal().dir()).isEqualTo("data/journal");
     assertThat(on.journal().maxSize().bytes()).isEqualTo(1L << 30);
     assertThat(on.include().requestHeaders()).containsExactly("User-Agent");
     EventsConfig given = ConfigLoader.load("t.yaml", """
         events:
-          kafka: { bootstrap-servers: "", key: client-ip, content-mode: structured, producer: { linger: 20ms } }
+          kafka: { bootstrap-servers: "", key: client-ip, content-mode: structured, producer: { linger: 20ms, batch-size: 65536 } }
         """).config().events();
     assertThat(given.kafka().configured()).isFalse();
     assertThat(given.kafka().key()).isEqualTo(KafkaEventsConfig.PartitionKey.CLIENT_IP);
-    assertThat(given.kafka().producer()).containsEntry("linger.ms", "20");
+    assertThat(given.kafka().producer()).containsEntry("linger.ms", "20").containsEntry("batch.size", "65536");
   }
 }
