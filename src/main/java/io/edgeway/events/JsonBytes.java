@@ -28,13 +28,6 @@ final class JsonBytes {
     buf = new byte[initialCapacity];
   }
 
-  /** The bytes of {@code "name":} for a field name known in advance (escaped like any string). */
-  static byte[] fieldName(String name) {
-    JsonBytes json = new JsonBytes(name.length() + 8);
-    json.string(name).raw((byte) ':');
-    return json.toByteArray();
-  }
-
   JsonBytes reset() {
     if (buf.length > KEEP_AT_MOST) {
       buf = new byte[initialCapacity];

@@ -6,7 +6,6 @@ import io.edgeway.spi.ExchangeOutcome;
 import io.edgeway.spi.GatewayRequest;
 import io.edgeway.spi.StandardAttributes;
 import io.vertx.core.MultiMap;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
@@ -33,7 +32,7 @@ final class RequestEvents implements ExchangeObserver {
   private static final ThreadLocal<JsonBytes> BUFFER = ThreadLocal.withInitial(() -> new JsonBytes(1024));
 
   // The field names, with the separators around them, encoded once.
-  private static final byte[] REQUEST_ID = JsonBytes.fieldName("requestId");
+  private static final byte[] REQUEST_ID = ascii("{\"requestId\":");
   private static final byte[] TRACE_ID = field("traceId");
   private static final byte[] ROUTE = field("route");
   private static final byte[] METHOD = field("method");
@@ -46,11 +45,10 @@ final class RequestEvents implements ExchangeObserver {
   private static final byte[] ERROR_CODE = field("errorCode");
   private static final byte[] UPSTREAM_TARGET = field("upstreamTarget");
   private static final byte[] ATTEMPTS = field("attempts");
-  private static final byte[] TOTAL_MS = concat(field("timings"), "{".getBytes(StandardCharsets.US_ASCII),
-      JsonBytes.fieldName("totalMs"));
+  private static final byte[] TOTAL_MS = ascii(",\"timings\":{\"totalMs\":");
   private static final byte[] UPSTREAM_MS = field("upstreamMs");
   private static final byte[] GATEWAY_MS = field("gatewayMs");
-  private static final byte[] BYTES_IN = concat("},".getBytes(StandardCharsets.US_ASCII), JsonBytes.fieldName("bytesIn"));
+  private static final byte[] BYTES_IN = ascii("},\"bytesIn\":");
   private static final byte[] BYTES_OUT = field("bytesOut");
   private static final byte[] CACHE_STATUS = field("cacheStatus");
   private static final byte[] RATE_LIMIT = field("rateLimit");
@@ -59,17 +57,13 @@ final class RequestEvents implements ExchangeObserver {
   private static final byte[] REQUEST_HEADERS = field("requestHeaders");
   private static final byte[] RESPONSE_HEADERS = field("responseHeaders");
 
-  /** {@code ,"name":} */
+  /** {@code ,"name":} for a plain ASCII name. */
   private static byte[] field(String name) {
-    return concat(",".getBytes(StandardCharsets.US_ASCII), JsonBytes.fieldName(name));
+    return ascii(",\"" + name + "\":");
   }
 
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] part : parts) {
-      out.writeBytes(part);
-    }
-    return out.toByteArray();
+  private static byte[] ascii(String json) {
+    return json.getBytes(StandardCharsets.US_ASCII);
   }
 
   RequestEvents(EventsConfig config, Consumer<Event> sink, LongSupplier clockMillis) {
@@ -95,7 +89,7 @@ final class RequestEvents implements ExchangeObserver {
     Integer attempts = ex.get(StandardAttributes.ATTEMPTS);
     Long upstreamNanos = ex.get(StandardAttributes.UPSTREAM_NANOS);
     long upstream = upstreamNanos == null ? 0 : upstreamNanos;
-    JsonBytes b = BUFFER.get().reset().raw((byte) '{');
+    JsonBytes b = BUFFER.get().reset();
     b.raw(REQUEST_ID).string(ex.requestId());
     b.raw(TRACE_ID).string(ex.traceId());
     b.raw(ROUTE).string(ex.routeId());

@@ -87,6 +87,28 @@ class EventsJournalOnlyTest {
   }
 
   @Test
+  void headerValuesWithQuotesBackslashesAndNonAsciiArriveIntactInTheEventData() throws Exception {
+    // The event data is written straight to UTF-8 bytes: escaping and encoding must survive a
+    // parser. Header values are ISO-8859-1 on the wire, so the non-ASCII here is Latin-1 (two
+    // UTF-8 bytes each); JsonBytesTest covers the rest of Unicode.
+    String userAgent = "tool \"quoted\" back\\slash caf\u00e9 \u00fcber \u00bd";
+    HttpClient client = vertx.createHttpClient();
+    try (TestGateway g = TestGateway.start(vertx, yaml("1MiB"))) {
+      int status = OnContext.await(vertx, () -> client.request(HttpMethod.GET, g.port(), "127.0.0.1", "/r/caf%C3%A9")
+          .compose(req -> req.putHeader("User-Agent", userAgent).send()
+              .compose(resp -> resp.body().map(b -> resp.statusCode()))), 20);
+      assertThat(status).isEqualTo(200);
+    }
+    Event event = Journal.readAll(tempDir.resolve("journal")).stream()
+        .filter(e -> e.type().equals(RequestEvents.TYPE)).findFirst().orElseThrow();
+    EventsTestSupport.assertSchemaValid(event.type(), EventsTestSupport.JSON.readTree(event.data()));
+    JsonObject data = new JsonObject(new String(event.data(), java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(data.getJsonObject("requestHeaders").getString("User-Agent")).isEqualTo(userAgent);
+    assertThat(data.getString("path")).isEqualTo("/r/caf%C3%A9");
+    assertThat(java.time.Instant.parse(event.time())).isEqualTo(java.time.Instant.ofEpochMilli(event.timeMillis()));
+  }
+
+  @Test
   void aFullJournalDropsCountedWhileTheGatewayKeepsServing() throws Exception {
     HttpClient client = vertx.createHttpClient();
     try (TestGateway g = TestGateway.start(vertx, yaml("4KiB"))) {
