@@ -13,6 +13,7 @@ final class ConnectionGuard {
   final HttpConnection connection;
   private long headersDeadlineNanos;
   private long lastBodyActivityNanos;
+  private boolean answeredARequest;
 
   /** A guard for requests whose connection is not tracked (never expires). */
   static final ConnectionGuard NONE = new ConnectionGuard(null, 0);
@@ -28,6 +29,7 @@ final class ConnectionGuard {
 
   void awaitNextRequest(long deadlineNanos) {
     headersDeadlineNanos = deadlineNanos;
+    answeredARequest = true;
   }
 
   void bodyActivity() {
@@ -36,6 +38,16 @@ final class ConnectionGuard {
 
   void bodyEnded() {
     lastBodyActivityNanos = 0;
+  }
+
+  /**
+   * True when the missed deadline is the first request's headers: the client opened the
+   * connection and is sending its headers too slowly (slowloris), so it gets a 408. An idle
+   * keep-alive connection is closed silently instead, since a 408 there could race the client's
+   * next request.
+   */
+  boolean firstHeadersTimedOut(long now) {
+    return !answeredARequest && headersDeadlineNanos != 0 && now - headersDeadlineNanos > 0;
   }
 
   /** True when the connection missed a deadline and must be closed. */

@@ -115,7 +115,11 @@ public final class GatewayVerticle extends VerticleBase {
     if (expired != null) {
       for (ConnectionGuard guard : expired) {
         guards.remove(guard.connection);
-        guard.connection.close();
+        if (guard.firstHeadersTimedOut(now)) {
+          HeaderTimeout.answer(guard.connection);
+        } else {
+          guard.connection.close();
+        }
       }
     }
   }

@@ -36,7 +36,8 @@ class HardenedEdgeTest {
           host: 127.0.0.1
           port: 0
           instances: 1
-          limits: { max-request-line: 4KiB, max-header-size: 16KiB, max-header-count: 50, header-read-timeout: 1s }
+          limits: { max-request-line: 4KiB, max-header-size: 16KiB, max-header-count: 50, header-read-timeout: 1s,
+                    idle-timeout: 2s }
         admin: { host: 127.0.0.1, port: 0 }
         routes:
           - id: api
@@ -145,7 +146,7 @@ class HardenedEdgeTest {
   }
 
   @Test
-  @DisplayName("A29 slowloris: headers not complete within header-read-timeout -> connection closed")
+  @DisplayName("A29 slowloris: headers not complete within header-read-timeout -> 408 problem+json, then closed")
   void slowHeadersAreCutOff() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
       socket.setSoTimeout(10_000);
@@ -153,13 +154,26 @@ class HardenedEdgeTest {
       out.write("GET /api/x HTTP/1.1\r\nHost: a\r\n".getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       long start = System.nanoTime();
-      InputStream in = socket.getInputStream();
-      int b = in.read();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       long waitedMillis = (System.nanoTime() - start) / 1_000_000;
-      assertThat(b).isEqualTo(-1);
+      assertThat(answer).startsWith("HTTP/1.1 408 Request Timeout\r\n").containsIgnoringCase("connection: close")
+          .containsIgnoringCase("content-type: application/problem+json").contains("\"code\":\"request_header_timeout\"");
       assertThat(waitedMillis).isLessThan(9_000);
     }
     assertThat(upstream.count()).isZero();
+  }
+
+  @Test
+  @DisplayName("A29 a keep-alive connection left idle after a response is closed without a 408")
+  void idleKeepAliveIsClosedSilently() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write("GET /api/x HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 200").doesNotContain("408");
+    }
   }
 
   @Test
