@@ -135,6 +135,11 @@ public final class DefaultExchange implements Exchange {
     return (Handler<ExchangeOutcome>[]) new Handler<?>[size];
   }
 
+  /** True once {@link #complete} ran: the exchange has its outcome. */
+  public boolean isCompleted() {
+    return completed;
+  }
+
   /** Runs the completion callbacks once; later calls are ignored. */
   public void complete(ExchangeOutcome outcome) {
     if (completed) {

@@ -1,6 +1,7 @@
 package io.edgeway.server;
 
 import io.edgeway.spi.GatewayException;
+import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -25,12 +26,33 @@ final class RequestBodyStream implements ReadStream<Buffer> {
   private boolean failed;
   private Handler<Throwable> exceptionHandler;
   private Handler<Buffer> dataHandler;
+  private Runnable onMalformed;
 
   RequestBodyStream(HttpServerRequest request, long maxBytes, boolean expectContinue, ConnectionGuard guard) {
     this.request = request;
     this.maxBytes = maxBytes;
     this.expectContinue = expectContinue;
     this.guard = guard;
+    // Installed now, not when the upstream starts reading: a body whose framing breaks while a
+    // filter still runs must be answered too.
+    request.exceptionHandler(this::requestFailed);
+  }
+
+  /** Runs when the body's framing is invalid, before the connection is closed. */
+  void onMalformed(Runnable handler) {
+    this.onMalformed = handler;
+  }
+
+  private void requestFailed(Throwable failure) {
+    // Netty's HTTP decoder reports broken chunked framing as a DecoderException or, for a chunk
+    // size that is not hex, a NumberFormatException; a client that went away is neither.
+    if (onMalformed != null && (failure instanceof DecoderException || failure instanceof IllegalArgumentException)) {
+      onMalformed.run();
+    }
+    Handler<Throwable> eh = exceptionHandler;
+    if (eh != null) {
+      eh.handle(failure);
+    }
   }
 
   long bytesReceived() {
@@ -51,7 +73,6 @@ final class RequestBodyStream implements ReadStream<Buffer> {
   @Override
   public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
     this.exceptionHandler = handler;
-    request.exceptionHandler(handler);
     return this;
   }
 

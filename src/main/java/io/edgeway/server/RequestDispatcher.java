@@ -51,6 +51,8 @@ final class RequestDispatcher {
   private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
   private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
   private static final EdgeRejection MALFORMED = new EdgeRejection(400, "bad_request", "Malformed HTTP request", true);
+  private static final EdgeRejection MALFORMED_BODY =
+      new EdgeRejection(400, "bad_request", "Malformed request body framing", true);
   private static final EdgeRejection LINE_TOO_LONG = new EdgeRejection(414, "uri_too_long", "Request line too long", true);
   private static final EdgeRejection HEADERS_TOO_LARGE =
       new EdgeRejection(431, "headers_too_large", "Request header fields too large", true);
@@ -161,6 +163,9 @@ final class RequestDispatcher {
     DefaultExchange ex = new DefaultExchange(requestId, trace.traceId(), upstreamTraceparent, route.id(), request,
         req, loopIndex, start);
     RequestBodyStream finalBody = bodyStream;
+    if (bodyStream != null) {
+      bodyStream.onMalformed(() -> rejectMalformedBody(req, guard, ex, finalBody));
+    }
     route.chain().proceed(ex).onComplete(ar -> onChainDone(req, guard, ex, finalBody, ar));
   }
 
@@ -184,6 +189,21 @@ final class RequestDispatcher {
     }
     reject(req, guard, newExchange(req, RequestIds.generate(), TraceContext.fromHeader(null), null, null, null, start),
         rejection);
+  }
+
+  /**
+   * The body's chunked framing broke (bad chunk size, missing CRLF): Vert.x closes the connection
+   * right after this runs, so the 400 is written now, while it is still open; unless the client
+   * already has (part of) an answer, in which case the close is all that is left.
+   */
+  private void rejectMalformedBody(HttpServerRequest req, ConnectionGuard guard, DefaultExchange ex,
+      RequestBodyStream body) {
+    if (ex.isCompleted() || req.response().headWritten()) {
+      return;
+    }
+    GatewayResponse response = ProblemResponses.render(MALFORMED_BODY.status(), MALFORMED_BODY.code(),
+        MALFORMED_BODY.title(), ex.routeId(), ex.requestId());
+    respond(req, guard, ex, body, response, MALFORMED_BODY.code(), true);
   }
 
   private void onChainDone(
@@ -276,6 +296,9 @@ final class RequestDispatcher {
   private void finish(
       DefaultExchange ex, int status, String errorCode, RequestBodyStream body, HttpServerResponse out,
       boolean aborted) {
+    if (ex.isCompleted()) {
+      return; // answered already (a malformed body): exactly one outcome per exchange
+    }
     long bytesIn = body == null ? 0 : body.bytesReceived();
     ExchangeOutcome outcome = new ExchangeOutcome(status, errorCode, bytesIn, out.bytesWritten(),
         System.nanoTime() - ex.startNanos(), aborted && !out.ended());

@@ -109,6 +109,21 @@ class EventsJournalOnlyTest {
   }
 
   @Test
+  void aBodyWithBrokenChunkedFramingIsOneEventWithItsFourHundred() throws Exception {
+    try (TestGateway g = TestGateway.start(vertx, yaml("1MiB"))) {
+      io.edgeway.testing.RawHttp.RawResponse r = io.edgeway.testing.RawHttp.send(g.port(),
+          "POST /r/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0x1\r\nA\r\n0\r\n\r\n");
+      assertThat(r.status()).isEqualTo(400);
+    }
+    List<JsonObject> requests = Journal.readAll(tempDir.resolve("journal")).stream()
+        .filter(e -> e.type().equals(RequestEvents.TYPE))
+        .map(e -> new JsonObject(new String(e.data(), java.nio.charset.StandardCharsets.UTF_8))).toList();
+    assertThat(requests).hasSize(1);
+    assertThat(requests.get(0).getInteger("status")).isEqualTo(400);
+    assertThat(requests.get(0).getString("errorCode")).isEqualTo("bad_request");
+  }
+
+  @Test
   void aFullJournalDropsCountedWhileTheGatewayKeepsServing() throws Exception {
     HttpClient client = vertx.createHttpClient();
     try (TestGateway g = TestGateway.start(vertx, yaml("4KiB"))) {

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The hardened edge, asserted with raw sockets: what the client receives (status, close) and what
@@ -142,6 +144,18 @@ class HardenedEdgeTest {
   void declaredBodyTooLarge() throws Exception {
     RawResponse r = send("POST /api/x HTTP/1.1\r\nHost: a\r\nContent-Length: 2000000\r\n\r\n");
     assertRejected(r, 413);
+    assertThat(r.closed()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0x1\r\nA\r\n0\r\n\r\n", "1_0\r\nAAAAAAAAAAAAAAAA\r\n0\r\n\r\n", "zz\r\nA\r\n0\r\n\r\n",
+      "1\r\nAB\r\n0\r\n\r\n"})
+  @DisplayName("A15 malformed chunk size or chunk data not followed by CRLF: 400 problem+json and close")
+  void malformedChunkedFraming(String chunks) throws Exception {
+    RawResponse r = send("POST /api/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);
+    assertThat(r.status()).as(r.raw()).isEqualTo(400);
+    assertThat(r.header("content-type")).isEqualTo("application/problem+json");
+    assertThat(r.header("connection")).isEqualTo("close");
     assertThat(r.closed()).isTrue();
   }
 
