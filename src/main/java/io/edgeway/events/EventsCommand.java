@@ -3,7 +3,14 @@ package io.edgeway.events;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * {@code edgeway events tail [--dir DIR] [--follow]}: prints the events waiting in a journal, one
@@ -92,25 +99,23 @@ public final class EventsCommand {
       err.println("edgeway events: count needs --bootstrap and --topic\n" + USAGE);
       return 64;
     }
-    java.util.Map<String, Object> props = java.util.Map.of(
-        org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, "edgeway-events-count");
-    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props,
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-      java.time.Duration timeout = java.time.Duration.ofSeconds(15);
-      var partitions = consumer.partitionsFor(topic, timeout).stream()
-          .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
+    Map<String, Object> props = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.CLIENT_ID_CONFIG, "edgeway-events-count");
+    try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      Duration timeout = Duration.ofSeconds(15);
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition()))
           .toList();
-      var end = consumer.endOffsets(partitions, timeout);
-      var begin = consumer.beginningOffsets(partitions, timeout);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
       long records = 0;
-      for (var partition : partitions) {
+      for (TopicPartition partition : partitions) {
         records += end.get(partition) - begin.get(partition);
       }
       out.println(records);
       return 0;
-    } catch (org.apache.kafka.common.KafkaException e) {
+    } catch (KafkaException e) {
       err.println("edgeway events: count: " + e.getMessage());
       return 1;
     }

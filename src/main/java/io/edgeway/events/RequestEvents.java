@@ -144,5 +144,4 @@ final class RequestEvents implements ExchangeObserver {
     }
     b.raw((byte) '}');
   }
-
 }

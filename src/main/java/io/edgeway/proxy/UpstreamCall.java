@@ -25,8 +25,8 @@ import io.vertx.core.http.RequestOptions;
  * The terminal step of every chain: one attempt against one target chosen by the balancer, on a
  * connection from this loop's pool for that target. The request body streams to the upstream; the
  * response body is handed back as a paused stream, except a small one of announced size, which
- * is read whole first ({@link #BUFFERED_BODY_LIMIT}). Response timeout covers the wait for the status line; once headers arrive the idle
- * timeout guards the body ({@link TimeoutQueue}).
+ * is read whole first ({@link #BUFFERED_BODY_LIMIT}). Response timeout covers the wait for the
+ * status line; once headers arrive the idle timeout guards the body ({@link TimeoutQueue}).
  */
 public final class UpstreamCall implements FilterChain {
   /**

@@ -47,14 +47,18 @@ final class ConnectionGuard {
    * next request.
    */
   boolean firstHeadersTimedOut(long now) {
-    return !answeredARequest && headersDeadlineNanos != 0 && now - headersDeadlineNanos > 0;
+    return !answeredARequest && headersLate(now);
   }
 
   /** True when the connection missed a deadline and must be closed. */
   boolean expired(long now, long bodyIdleNanos) {
-    if (headersDeadlineNanos != 0 && now - headersDeadlineNanos > 0) {
+    if (headersLate(now)) {
       return true;
     }
     return lastBodyActivityNanos != 0 && now - lastBodyActivityNanos > bodyIdleNanos;
+  }
+
+  private boolean headersLate(long now) {
+    return headersDeadlineNanos != 0 && now - headersDeadlineNanos > 0;
   }
 }

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.util.Map;
 
 /**
  * The 408 for a connection whose first request headers did not arrive within the header-read
@@ -20,15 +21,9 @@ import io.vertx.core.net.impl.ConnectionBase;
  * public API has no such write, hence its connection class.
  */
 final class HeaderTimeout {
-  private static final byte[] BODY;
-  private static final String CONTENT_TYPE;
-
-  static {
-    GatewayResponse problem = ProblemResponses.render(408, "request_header_timeout",
-        "Request headers not received in time", null, null);
-    BODY = problem.body().buffer().getBytes();
-    CONTENT_TYPE = problem.headers().get("Content-Type");
-  }
+  private static final GatewayResponse PROBLEM = ProblemResponses.render(408, "request_header_timeout",
+      "Request headers not received in time", null, null);
+  private static final byte[] BODY = PROBLEM.body().buffer().getBytes();
 
   private HeaderTimeout() {}
 
@@ -40,9 +35,10 @@ final class HeaderTimeout {
     }
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.REQUEST_TIMEOUT, Unpooled.wrappedBuffer(BODY));
+    for (Map.Entry<String, String> header : PROBLEM.headers()) {
+      response.headers().set(header.getKey(), header.getValue());
+    }
     response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
-        .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
         .set(HttpHeaderNames.CONTENT_LENGTH, BODY.length)
         .set(HttpHeaderNames.CONNECTION, "close");
     // Written from Vert.x's handler context, so it passes the HTTP encoder (and TLS, if any).

@@ -198,12 +198,9 @@ final class RequestDispatcher {
    */
   private void rejectMalformedBody(HttpServerRequest req, ConnectionGuard guard, DefaultExchange ex,
       RequestBodyStream body) {
-    if (ex.isCompleted() || req.response().headWritten()) {
-      return;
+    if (!ex.isCompleted() && !req.response().headWritten()) {
+      reject(req, guard, ex, body, MALFORMED_BODY);
     }
-    GatewayResponse response = ProblemResponses.render(MALFORMED_BODY.status(), MALFORMED_BODY.code(),
-        MALFORMED_BODY.title(), ex.routeId(), ex.requestId());
-    respond(req, guard, ex, body, response, MALFORMED_BODY.code(), true);
   }
 
   private void onChainDone(
@@ -240,12 +237,19 @@ final class RequestDispatcher {
   }
 
   private void reject(HttpServerRequest req, ConnectionGuard guard, DefaultExchange ex, EdgeRejection rejection) {
+    reject(req, guard, ex, null, rejection);
+  }
+
+  /** {@code body}: the request body stream, when part of it was read (its bytes count as bytes in). */
+  private void reject(
+      HttpServerRequest req, ConnectionGuard guard, DefaultExchange ex, RequestBodyStream body,
+      EdgeRejection rejection) {
     GatewayResponse response = ProblemResponses.render(rejection.status(), rejection.code(), rejection.title(),
         ex.routeId(), ex.requestId());
     if (rejection.closeConnection()) {
       response.headers().set(HttpHeaders.CONNECTION, "close");
     }
-    respond(req, guard, ex, null, response, rejection.code(), rejection.closeConnection() || !req.isEnded());
+    respond(req, guard, ex, body, response, rejection.code(), rejection.closeConnection() || !req.isEnded());
   }
 
   /**
