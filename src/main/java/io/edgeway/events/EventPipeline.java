@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,14 @@ final class EventPipeline {
   private final AtomicInteger queued = new AtomicInteger();
   private final ConcurrentLinkedQueue<Event> failedDirect = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inflightDirect = new AtomicInteger();
-  private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
+  // One callback instance each, shared by every send: the event comes back as an argument.
+  private final BiConsumer<Event, Exception> directDone = this::directDone;
+  private final BiConsumer<Event, Exception> replayDone = this::replayDone;
+  // Stall detection, publisher thread only: acknowledgements are counted by the callbacks and
+  // compared once per pass, so no callback and no send reads the clock.
+  private long lastProgressNanos = System.nanoTime();
+  private long lastAcknowledged;
+  private boolean stalled;
   private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final Thread thread;
@@ -182,6 +190,9 @@ final class EventPipeline {
   private int drainQueue() {
     int n = 0;
     Event e;
+    if (!queue.isEmpty() && sender != null && mode == Mode.DIRECT) {
+      stalled = acknowledgementsStalled();
+    }
     while (n < 4096 && (e = queue.poll()) != null) {
       queued.decrementAndGet();
       route(e);
@@ -205,7 +216,7 @@ final class EventPipeline {
 
   private void route(Event e) {
     if (sender != null && mode == Mode.DIRECT) {
-      if (inflightDirect.get() > 0 && System.nanoTime() - lastProgressNanos.get() > stallNanos) {
+      if (stalled) {
         switchMode(Mode.JOURNAL, "no acknowledgement from Kafka for " + stallNanos / 1_000_000 + " ms");
       } else {
         sendDirect(e);
@@ -215,23 +226,50 @@ final class EventPipeline {
     append(e);
   }
 
-  private void sendDirect(Event e) {
-    if (inflightDirect.getAndIncrement() == 0) {
-      lastProgressNanos.set(System.nanoTime());
+  /**
+   * True when Kafka owes acknowledgements and has sent none for the stall time. Sampled once per
+   * pass over the queue (every few milliseconds), which is precise enough for a stall of seconds.
+   */
+  private boolean acknowledgementsStalled() {
+    long now = System.nanoTime();
+    long acknowledged = stats.published.sum();
+    if (acknowledged != lastAcknowledged || inflightDirect.get() == 0) {
+      lastAcknowledged = acknowledged;
+      lastProgressNanos = now;
+      return false;
     }
+    return now - lastProgressNanos > stallNanos;
+  }
+
+  private void directDone(Event event, Exception failure) {
+    if (failure == null) {
+      stats.published.increment();
+    } else if (sender.isPermanent(failure)) {
+      stats.droppedRejected.increment();
+      logDrop("Kafka rejected an event: " + failure);
+    } else {
+      failedDirect.add(event);
+    }
+    inflightDirect.decrementAndGet();
+  }
+
+  private void replayDone(Event event, Exception failure) {
+    if (failure == null) {
+      stats.replayed.increment();
+      stats.published.increment();
+    } else if (sender.isPermanent(failure)) {
+      stats.droppedRejected.increment();
+      logDrop("Kafka rejected a journaled event: " + failure);
+    } else {
+      batchFailed = true;
+    }
+    batchPending.decrementAndGet();
+  }
+
+  private void sendDirect(Event e) {
+    inflightDirect.incrementAndGet();
     try {
-      sender.send(e, (event, failure) -> {
-        if (failure == null) {
-          stats.published.increment();
-          lastProgressNanos.set(System.nanoTime());
-        } else if (sender.isPermanent(failure)) {
-          stats.droppedRejected.increment();
-          logDrop("Kafka rejected an event: " + failure);
-        } else {
-          failedDirect.add(event);
-        }
-        inflightDirect.decrementAndGet();
-      });
+      sender.send(e, directDone);
     } catch (RuntimeException failure) {
       inflightDirect.decrementAndGet();
       if (sender.isPermanent(failure)) {
@@ -286,19 +324,7 @@ final class EventPipeline {
     batchPending.set(entries.size());
     for (int i = 0; i < entries.size(); i++) {
       try {
-        sender.send(entries.get(i).event(), (event, failure) -> {
-          if (failure == null) {
-            stats.replayed.increment();
-            stats.published.increment();
-            lastProgressNanos.set(System.nanoTime());
-          } else if (sender.isPermanent(failure)) {
-            stats.droppedRejected.increment();
-            logDrop("Kafka rejected a journaled event: " + failure);
-          } else {
-            batchFailed = true;
-          }
-          batchPending.decrementAndGet();
-        });
+        sender.send(entries.get(i).event(), replayDone);
       } catch (RuntimeException failure) {
         if (sender.isPermanent(failure)) {
           stats.droppedRejected.increment();

@@ -12,6 +12,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -22,9 +24,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * outage pins for {@code max.block.ms} per call). CloudEvents Kafka binding, binary or structured.
  */
 final class KafkaSender implements EventSender {
-  private static final byte[] SPEC_VERSION = "1.0".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] CLOUDEVENTS_JSON = "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8);
+  // Headers whose value never changes are built once and shared: Kafka only reads them.
+  private static final Header SPEC_VERSION = header("ce_specversion", "1.0");
+  private static final Header JSON = header("content-type", "application/json");
+  private static final Header CLOUDEVENTS_JSON = header("content-type", "application/cloudevents+json; charset=UTF-8");
 
   private final KafkaProducer<String, byte[]> producer;
   private final boolean structured;
@@ -53,25 +56,30 @@ final class KafkaSender implements EventSender {
     return p;
   }
 
-  private final Map<String, byte[]> encoded = new ConcurrentHashMap<>();
+  // ce_source, ce_type and ce_subject headers by value, built once: one source, a few types, and
+  // subjects from the configuration (route ids, target URLs), capped should a reload loop grow them.
+  private static final int MAX_SUBJECTS = 4096;
+  private final Map<String, Header> sources = new ConcurrentHashMap<>();
+  private final Map<String, Header> types = new ConcurrentHashMap<>();
+  private final Map<String, Header> subjects = new ConcurrentHashMap<>();
 
   @Override
   public void send(Event e, BiConsumer<Event, Exception> done) {
     RecordHeaders headers = new RecordHeaders();
     byte[] value;
     if (structured) {
-      headers.add("content-type", CLOUDEVENTS_JSON);
+      headers.add(CLOUDEVENTS_JSON);
       value = e.structuredJson().getBytes(StandardCharsets.UTF_8);
     } else {
-      headers.add("ce_specversion", SPEC_VERSION);
+      headers.add(SPEC_VERSION);
       headers.add("ce_id", utf8(e.id()));
-      headers.add("ce_source", constant(e.source()));
-      headers.add("ce_type", constant(e.type()));
+      headers.add(sources.computeIfAbsent(e.source(), v -> header("ce_source", v)));
+      headers.add(types.computeIfAbsent(e.type(), v -> header("ce_type", v)));
       headers.add("ce_time", EventTime.utf8(e.timeMillis()));
       if (e.subject() != null) {
-        headers.add("ce_subject", utf8(e.subject()));
+        headers.add(subject(e.subject()));
       }
-      headers.add("content-type", JSON);
+      headers.add(JSON);
       value = e.data();
     }
     producer.send(new ProducerRecord<>(e.topic(), null, e.timeMillis(), e.key(), value, headers),
@@ -93,11 +101,18 @@ final class KafkaSender implements EventSender {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /**
-   * Bytes of a value from a small fixed set (event types, the source), encoded once; Kafka never
-   * mutates header values.
-   */
-  private byte[] constant(String s) {
-    return encoded.computeIfAbsent(s, KafkaSender::utf8);
+  private Header subject(String value) {
+    Header h = subjects.get(value);
+    if (h == null) {
+      h = header("ce_subject", value);
+      if (subjects.size() < MAX_SUBJECTS) {
+        subjects.put(value, h);
+      }
+    }
+    return h;
+  }
+
+  private static Header header(String key, String value) {
+    return new RecordHeader(key, utf8(value));
   }
 }

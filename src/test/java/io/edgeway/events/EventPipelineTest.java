@@ -84,6 +84,55 @@ class EventPipelineTest {
     assertThat(p.stats().dropped()).isZero();
   }
 
+  /** Accepts every send but acknowledges only when told: a broker that stalls without failing. */
+  static final class StallingSender implements EventSender {
+    final List<Event> sent = new CopyOnWriteArrayList<>();
+    final List<BiConsumer<Event, Exception>> callbacks = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void send(Event event, BiConsumer<Event, Exception> done) {
+      sent.add(event);
+      callbacks.add(done);
+    }
+
+    void acknowledgeAll() {
+      for (int i = 0; i < sent.size(); i++) {
+        callbacks.get(i).accept(sent.get(i), null);
+      }
+    }
+
+    @Override
+    public boolean isPermanent(Exception failure) {
+      return false;
+    }
+
+    @Override
+    public void close(Duration timeout) {}
+  }
+
+  @Test
+  void journalsOnceKafkaOwesAcknowledgementsForTheStallTimeAndNotBefore() throws Exception {
+    StallingSender kafka = new StallingSender();
+    EventPipeline p = pipeline(kafka, 1 << 20, 1000); // stall time: 2 s
+    p.offer(JournalTest.event(0));
+    await(() -> kafka.sent.size() == 1);
+    // Acknowledgements that keep coming, however late each one is, are progress.
+    for (int i = 1; i <= 3; i++) {
+      Thread.sleep(800);
+      kafka.acknowledgeAll();
+      p.offer(JournalTest.event(i));
+      int expected = i + 1;
+      await(() -> kafka.sent.size() == expected);
+      assertThat(p.mode()).isEqualTo(EventPipeline.Mode.DIRECT);
+    }
+    // Now nothing is acknowledged: after the stall time, new events go to the journal.
+    Thread.sleep(2_500);
+    p.offer(JournalTest.event(4));
+    await(() -> p.stats().journaled.sum() == 1);
+    assertThat(p.mode()).isEqualTo(EventPipeline.Mode.JOURNAL);
+    p.stop().get(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void countsEveryDropWhenTheJournalIsFullAndWhenKafkaRejectsARecord() throws Exception {
     FakeSender kafka = new FakeSender();
