@@ -48,6 +48,7 @@ public final class CacheModule implements GatewayModule {
     ResponseCache store = new ResponseCache(context.config().cache().maxSize().bytes(), clock);
     this.cache = store;
     context.services().register(ResponseCache.class, store);
+    context.runtime().addObserver(new UnsafeRequestInvalidation(store));
     AdminServer admin = context.admin();
     if (admin != null) {
       Vertx vertx = context.vertx();

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +41,17 @@ public final class ResponseCache {
   private final ConcurrentHashMap<String, RouteCounters> routes = new ConcurrentHashMap<>();
   private final AtomicInteger waiting = new AtomicInteger();
   private final LongAdder evictions = new LongAdder();
+  private final LongAdder invalidations = new LongAdder();
+  // Every key stored for a host and path, whichever route stored it: an unsafe request invalidates
+  // its target URI (RFC 9111 section 4.4) without scanning the store. Kept in step by put and the
+  // removal listener, so it never holds more keys than the store.
+  private final ConcurrentHashMap<PathKey, Set<CacheKey>> byPath = new ConcurrentHashMap<>();
+
+  private record PathKey(String host, String path) {
+    static PathKey of(CacheKey key) {
+      return new PathKey(key.host(), key.path());
+    }
+  }
 
   /**
    * @param maxBytes the bound of the sum of entry weights
@@ -130,6 +142,13 @@ public final class ResponseCache {
   private void put(CacheKey key, StoredValue value) {
     counters(key.routeId()).added(key, value);
     cache.put(key, value);
+    // Indexed after the put, under the bin's lock: a removal of an older value of this key that
+    // runs concurrently either sees the new entry (and keeps the key) or runs before this add.
+    byPath.compute(PathKey.of(key), (k, keys) -> {
+      Set<CacheKey> set = keys != null ? keys : ConcurrentHashMap.newKeySet();
+      set.add(key);
+      return set;
+    });
   }
 
   private void removed(CacheKey key, StoredValue value, RemovalCause cause) {
@@ -140,6 +159,41 @@ public final class ResponseCache {
     if (cause == RemovalCause.SIZE) {
       evictions.increment();
     }
+    if (cause != RemovalCause.REPLACED) {
+      byPath.computeIfPresent(PathKey.of(key), (k, keys) -> {
+        if (!cache.asMap().containsKey(key)) {
+          keys.remove(key);
+        }
+        return keys.isEmpty() ? null : keys;
+      });
+    }
+  }
+
+  /**
+   * Removes every response stored for a target URI: all routes, methods, keyed queries, headers,
+   * consumers and Vary variants of {@code host} and canonical {@code path}. Cheap enough for the
+   * event loop: one index lookup, then one removal per stored variant.
+   *
+   * @return how many responses were removed
+   */
+  int invalidatePath(String host, String path) {
+    Set<CacheKey> keys = byPath.get(new PathKey(host, path));
+    if (keys == null) {
+      return 0;
+    }
+    int removed = 0;
+    for (CacheKey key : keys) {
+      if (cache.asMap().remove(key) instanceof CachedResponse) {
+        removed++;
+      }
+    }
+    invalidations.add(removed);
+    return removed;
+  }
+
+  /** Paths with at least one stored key (for tests of the index's bookkeeping). */
+  int indexedPaths() {
+    return byPath.size();
   }
 
   static String varyValues(List<String> names, MultiMap requestHeaders) {
@@ -250,6 +304,7 @@ public final class ResponseCache {
         .put("maxBytes", maxBytes)
         .put("weightedBytes", cache.policy().eviction().map(ev -> ev.weightedSize().orElse(0)).orElse(0L))
         .put("evictions", evictions.sum())
+        .put("invalidations", invalidations.sum())
         .put("waiting", waiting.get())
         .put("routes", perRoute);
   }

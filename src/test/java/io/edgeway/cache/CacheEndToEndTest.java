@@ -669,4 +669,65 @@ class CacheEndToEndTest {
     assertThat(failure).isNotNull();
     assertThat(failure.getMessage()).contains("statuses: 206 (expected: a final status from 200 to 599, not 206 or 304)");
   }
+
+  @Test
+  void aNonErrorResponseToAnUnsafeRequestInvalidatesItsTargetAndSameHostLocationsWhicheverRouteCachedThem()
+      throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    upstream.respondWith(req -> {
+      String path = req.path();
+      switch (req.method().name()) {
+        case "GET" -> answer(req, n, "Cache-Control", "max-age=60");
+        case "DELETE" -> req.response().setStatusCode(path.equals("/items/2") ? 500 : 204).end();
+        case "POST" -> req.response().setStatusCode(201).putHeader("Location", path.equals("/items")
+            ? "/items/7" // relative: same host
+            : path.equals("/items/far") ? "http://other.example/items/3" : "http://127.0.0.1:9/items/4").end();
+        default -> req.response().end("ok");
+      }
+    });
+    startGateway("routes:\n" + route("items", "/items/**", "{}") + """
+          - id: split-read
+            match: { path: "/split/**", methods: [GET] }
+            upstream: { targets: [ { url: "%s" } ] }
+            filters:
+              - cache: {}
+          - id: split-write
+            match: { path: "/split/**", methods: [DELETE] }
+            upstream: { targets: [ { url: "%s" } ] }
+        """.formatted(upstream.url(), upstream.url()));
+
+    String[] cached = {"/items/1", "/items/1?v=2", "/items/2", "/items/3", "/items/4", "/items/7", "/split/a"};
+    for (String uri : cached) {
+      get(uri);
+    }
+    await("all stored", () -> stores("items") + stores("split-read") == cached.length);
+    for (String uri : cached) {
+      assertThat(get(uri).headers().get("X-Cache")).as(uri).isEqualTo("HIT");
+    }
+
+    // A successful write removes every variant of its target (here two queries).
+    assertThat(call(HttpMethod.PUT, "/items/1").status()).isEqualTo(200);
+    assertThat(get("/items/1").headers().get("X-Cache")).isEqualTo("MISS");
+    assertThat(get("/items/1?v=2").headers().get("X-Cache")).isEqualTo("MISS");
+    // An error response changed nothing, so the entry stays.
+    assertThat(call(HttpMethod.DELETE, "/items/2").status()).isEqualTo(500);
+    assertThat(get("/items/2").headers().get("X-Cache")).isEqualTo("HIT");
+    // Location: a relative reference and an absolute one on the same host are invalidated...
+    assertThat(call(HttpMethod.POST, "/items").status()).isEqualTo(201);
+    assertThat(get("/items/7").headers().get("X-Cache")).isEqualTo("MISS");
+    assertThat(call(HttpMethod.POST, "/items/near").status()).isEqualTo(201);
+    assertThat(get("/items/4").headers().get("X-Cache")).isEqualTo("MISS");
+    // ...one on another host is not (RFC 9111 4.4).
+    assertThat(call(HttpMethod.POST, "/items/far").status()).isEqualTo(201);
+    assertThat(get("/items/3").headers().get("X-Cache")).isEqualTo("HIT");
+    // Reads and writes on separate routes: the write still invalidates what the read route stored.
+    assertThat(call(HttpMethod.DELETE, "/split/a").status()).isEqualTo(204);
+    assertThat(get("/split/a").headers().get("X-Cache")).isEqualTo("MISS");
+
+    assertThat(stats().getLong("invalidations")).isEqualTo(5);
+    // The path index never outlives the entries: expired and purged entries leave it.
+    clock.advance(Duration.ofSeconds(61));
+    stats();
+    assertThat(module.cache().indexedPaths()).isZero();
+  }
 }
