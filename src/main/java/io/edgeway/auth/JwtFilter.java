@@ -179,7 +179,7 @@ final class JwtFilter implements GatewayFilter {
     }
     MultiMap headers = exchange.request().headers();
     if (strip) {
-      extractor.strip(headers);
+      extractor.strip(exchange.request());
     }
     String[] values = accepted.forwardValues();
     for (int i = 0; i < values.length; i++) {

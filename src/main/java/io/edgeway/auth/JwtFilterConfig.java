@@ -43,10 +43,6 @@ public record JwtFilterConfig(
       }
     });
     stripAuthorization = stripAuthorization != null && stripAuthorization;
-    if (stripAuthorization && from.query() != null) {
-      throw new IllegalArgumentException("strip-authorization: true (expected: false with from.query; filters cannot "
-          + "rewrite the query string yet)");
-    }
     maxTokenSize = maxTokenSize == null ? DataSize.ofBytes(8192) : maxTokenSize;
     if (maxTokenSize.bytes() < 64 || maxTokenSize.bytes() > 64 * 1024) {
       throw new IllegalArgumentException("max-token-size: " + maxTokenSize + " (expected: 64B to 64KiB)");

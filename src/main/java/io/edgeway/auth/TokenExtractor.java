@@ -1,5 +1,6 @@
 package io.edgeway.auth;
 
+import io.edgeway.spi.GatewayRequest;
 import io.vertx.core.MultiMap;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -74,9 +75,12 @@ final class TokenExtractor {
     return token.isEmpty() ? MALFORMED : new Extracted(token, null);
   }
 
-  /** Removes the token from the request (header or cookie). */
-  void strip(MultiMap headers) {
-    if (location.isBearer()) {
+  /** Removes the token from what goes upstream: its header, its cookie, or its query parameter. */
+  void strip(GatewayRequest request) {
+    MultiMap headers = request.headers();
+    if (location.query() != null) {
+      request.upstreamQuery(withoutParameter(request.upstreamQuery(), location.query()));
+    } else if (location.isBearer()) {
       headers.remove(AUTHORIZATION);
     } else if (location.header() != null) {
       headers.remove(location.header());
@@ -101,6 +105,27 @@ final class TokenExtractor {
         headers.set("Cookie", kept.toString());
       }
     }
+  }
+
+  /** {@code query} without its {@code name} parameters (names compared decoded); the rest byte for byte. */
+  static String withoutParameter(String query, String name) {
+    if (query == null) {
+      return null;
+    }
+    StringBuilder kept = new StringBuilder(query.length());
+    boolean first = true;
+    for (String pair : query.split("&", -1)) {
+      int eq = pair.indexOf('=');
+      if (!pair.isEmpty() && decode(eq < 0 ? pair : pair.substring(0, eq)).equals(name)) {
+        continue;
+      }
+      if (!first) {
+        kept.append('&');
+      }
+      kept.append(pair);
+      first = false;
+    }
+    return kept.toString();
   }
 
   /** The token of a {@code Bearer} credential (scheme case-insensitive), "" when empty, null for another scheme. */

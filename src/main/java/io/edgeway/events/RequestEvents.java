@@ -96,7 +96,7 @@ final class RequestEvents implements ExchangeObserver {
     b.raw(METHOD).string(req.method().name());
     b.raw(PATH).string(req.path());
     if (includeQuery) {
-      b.raw(QUERY).string(req.query());
+      b.raw(QUERY).string(req.upstreamQuery());
     }
     b.raw(HOST).string(req.host());
     b.raw(CLIENT_IP).string(req.clientIp());

@@ -19,6 +19,7 @@ public final class DefaultGatewayRequest implements GatewayRequest {
   private final Map<String, String> pathParams;
   private final MultiMap headers;
   private String upstreamPath;
+  private String upstreamQuery;
   private Body body;
 
   public DefaultGatewayRequest(
@@ -28,6 +29,7 @@ public final class DefaultGatewayRequest implements GatewayRequest {
     this.path = path;
     this.upstreamPath = upstreamPath;
     this.query = query;
+    this.upstreamQuery = query;
     this.host = host;
     this.scheme = scheme;
     this.clientIp = clientIp;
@@ -62,6 +64,16 @@ public final class DefaultGatewayRequest implements GatewayRequest {
   @Override
   public String query() {
     return query;
+  }
+
+  @Override
+  public String upstreamQuery() {
+    return upstreamQuery;
+  }
+
+  @Override
+  public void upstreamQuery(String query) {
+    this.upstreamQuery = query == null || query.isEmpty() ? null : query;
   }
 
   @Override

@@ -71,7 +71,7 @@ public final class UpstreamCall implements FilterChain {
     if (!preserveHost) {
       headers.set(HttpHeaders.HOST, target.hostHeader());
     }
-    String query = request.query();
+    String query = request.upstreamQuery();
     Long attemptTimeout = ex.get(ATTEMPT_TIMEOUT_MILLIS);
     RequestOptions options = new RequestOptions()
         .setMethod(request.method())

@@ -50,7 +50,7 @@ final class FallbackUpstream {
     exchange.put(StandardAttributes.UPSTREAM_TARGET, target);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
     headers.set(HttpHeaders.HOST, hostHeader);
-    String query = request.query();
+    String query = request.upstreamQuery();
     RequestOptions options = new RequestOptions()
         .setMethod(request.method())
         .setHost(url.host())

@@ -101,12 +101,17 @@ class JwtEndToEndTest {
                   required-claims: { scope: orders.read }
                   forward-claims: { sub: X-User-Id, email: X-User-Email }
                   strip-authorization: false
+          - id: by-query
+            match: { path: /q/** }
+            upstream: { targets: [ { url: %s } ] }
+            filters:
+              - jwt: { providers: [partner], from: { query: access_token }, strip-authorization: true }
           - id: keys
             match: { path: /keys/** }
             upstream: { targets: [ { url: %s } ] }
             filters:
               - api-key: { keys: { mobile: "mobile-key-0123456789", web: "web-key-0123456789abc" }, consumer-header: X-Consumer }
-        """.formatted(CORP, jwksServer.actualPort(), extra, Tokens.SECRET, upstream.url(), upstream.url()));
+        """.formatted(CORP, jwksServer.actualPort(), extra, Tokens.SECRET, upstream.url(), upstream.url(), upstream.url()));
     client = gateway.client(vertx);
   }
 
@@ -316,6 +321,17 @@ class JwtEndToEndTest {
     }
     assertThat(status).isEqualTo(200);
     assertThat(adminJson("/ready").getBoolean("ready")).isTrue();
+  }
+
+  @Test
+  void aTokenFromTheQueryIsStrippedFromTheQuerySentUpstream() throws Exception {
+    startGateway("");
+    String token = Tokens.hs256(Tokens.SECRET, Tokens.claims("partner", null, System.currentTimeMillis()).build());
+    assertThat(get("/q/1?a=1&access_token=" + token + "&b=%20x").status()).isEqualTo(200);
+    assertThat(upstream.last().uri()).isEqualTo("/q/1?a=1&b=%20x");
+    assertThat(get("/q/2?access_token=" + token).status()).isEqualTo(200);
+    assertThat(upstream.last().uri()).isEqualTo("/q/2");
+    assertThat(get("/q/3?a=1").status()).isEqualTo(401);
   }
 
   @Test

@@ -128,11 +128,21 @@ class JwtFilterTest {
   }
 
   @Test
+  void strippingAQueryTokenKeepsEveryOtherParameterAsSent() {
+    assertThat(TokenExtractor.withoutParameter("a=1&access_token=x&b=%20y", "access_token")).isEqualTo("a=1&b=%20y");
+    assertThat(TokenExtractor.withoutParameter("access_token=x", "access_token")).isEmpty();
+    assertThat(TokenExtractor.withoutParameter("access%5Ftoken=x&c", "access_token")).isEqualTo("c");
+    assertThat(TokenExtractor.withoutParameter("access_token&a=1&&b", "access_token")).isEqualTo("a=1&&b");
+    assertThat(TokenExtractor.withoutParameter("access_tokens=1", "access_token")).isEqualTo("access_tokens=1");
+    assertThat(TokenExtractor.withoutParameter(null, "access_token")).isNull();
+  }
+
+  @Test
   void configRejectsWhatCannotWorkSafely() {
     assertThatThrownBy(() -> new JwtFilterConfig(List.of(), null, null, null, null, null, null, null))
         .hasMessageStartingWith("providers:");
-    assertThatThrownBy(() -> new JwtFilterConfig(List.of("corp"), new TokenLocation(null, null, "t"), null, null, true,
-        null, null, null)).hasMessageStartingWith("strip-authorization:");
+    assertThat(new JwtFilterConfig(List.of("corp"), new TokenLocation(null, null, "t"), null, null, true, null, null,
+        null).stripAuthorization()).isTrue();
     assertThatThrownBy(() -> new JwtFilterConfig(List.of("corp"), null, null, Map.of("sub", "X User"), null, null, null,
         null)).hasMessageStartingWith("forward-claims:");
     assertThatThrownBy(() -> new JwtFilterConfig(List.of("corp"), null, null, null, null, DataSize.ofBytes(1 << 20),

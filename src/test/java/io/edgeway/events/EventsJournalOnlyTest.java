@@ -109,6 +109,40 @@ class EventsJournalOnlyTest {
   }
 
   @Test
+  void aQueryTokenTheJwtFilterStripsIsNeitherForwardedNorPublished() throws Exception {
+    String secret = "0123456789abcdef0123456789abcdef";
+    long now = System.currentTimeMillis();
+    com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+        new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
+        new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer("test").subject("alice")
+            .issueTime(new java.util.Date(now)).expirationTime(new java.util.Date(now + 60_000)).build());
+    jwt.sign(new com.nimbusds.jose.crypto.MACSigner(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    String token = jwt.serialize();
+    try (TestGateway g = TestGateway.start(vertx, """
+        events:
+          journal: { dir: "%s" }
+          include: { query: true }
+        jwt-providers:
+          p: { issuer: test, algorithms: [HS256], secret: "%s" }
+        routes:
+          - id: r
+            match: { path: /r/** }
+            upstream: { targets: [ { url: "%s" } ] }
+            filters:
+              - jwt: { providers: [p], from: { query: access_token }, strip-authorization: true }
+        """.formatted(tempDir.resolve("journal"), secret, upstream.url()))) {
+      assertThat(get(vertx.createHttpClient(), g.port(), "/r/1?page=2&access_token=" + token)).isEqualTo(200);
+    }
+    assertThat(upstream.last().uri()).isEqualTo("/r/1?page=2");
+    JsonObject data = Journal.readAll(tempDir.resolve("journal")).stream()
+        .filter(e -> e.type().equals(RequestEvents.TYPE))
+        .map(e -> new JsonObject(new String(e.data(), java.nio.charset.StandardCharsets.UTF_8)))
+        .findFirst().orElseThrow();
+    assertThat(data.getString("query")).isEqualTo("page=2");
+    assertThat(data.getString("consumer")).isEqualTo("alice");
+  }
+
+  @Test
   void aBodyWithBrokenChunkedFramingIsOneEventWithItsFourHundred() throws Exception {
     try (TestGateway g = TestGateway.start(vertx, yaml("1MiB"))) {
       io.edgeway.testing.RawHttp.RawResponse r = io.edgeway.testing.RawHttp.send(g.port(),

@@ -30,6 +30,15 @@ public interface GatewayRequest {
   /** The raw query string without {@code ?}, or null when the request had none. */
   String query();
 
+  /**
+   * The raw query string that will be sent upstream, without {@code ?}, or null for none; the
+   * client's {@link #query()} unless a filter replaced it (e.g. to remove a credential).
+   */
+  String upstreamQuery();
+
+  /** Replaces the query sent upstream (raw, without {@code ?}); null or empty sends none. */
+  void upstreamQuery(String query);
+
   /** The request host, lower-cased, without the port. */
   String host();
 
