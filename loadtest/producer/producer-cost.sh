@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# What kafka-clients' KafkaProducer alone costs per record, with the events scenario's producer
+# settings, against a real local broker (scripts/kafka.sh, on core 0), the producer pinned to
+# core 1 as the gateway would be. See ProducerCost.java; results in loadtest/RESULTS.md.
+#
+#   loadtest/producer/producer-cost.sh [MODE ...]     (default: binary structured binary-uncompressed)
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PROJECT_DIR=$(cd "$HERE/../.." && pwd)
+JAR=$PROJECT_DIR/target/edgeway.jar
+[[ -f $JAR ]] || (cd "$PROJECT_DIR" && mvn -q -B -DskipTests package)
+MODES=("$@")
+(( ${#MODES[@]} > 0 )) || MODES=(binary structured binary-uncompressed)
+DIR=$(mktemp -d /tmp/edgeway-producer-cost.XXXXXX)
+trap '"$PROJECT_DIR/scripts/kafka.sh" stop --dir "$DIR/kafka" >/dev/null 2>&1 || true; rm -rf "$DIR"' EXIT
+BOOTSTRAP=$(taskset -c 0 "$PROJECT_DIR/scripts/kafka.sh" start --dir "$DIR/kafka")
+for mode in "${MODES[@]}"; do
+  taskset -c 1 java -XX:ActiveProcessorCount=1 -Xms64m -Xmx256m -cp "$JAR" "$HERE/ProducerCost.java" \
+    "$BOOTSTRAP" "$mode" 2>&1 | grep --line-buffered -v "^SLF4J\|INFO\|WARN"
+done
