@@ -596,6 +596,48 @@ class CacheEndToEndTest {
   }
 
   @Test
+  void aResponseWhoseClientWentAwayMidBodyIsNotStored() throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    upstream.respondWith(req -> {
+      int count = n.incrementAndGet();
+      req.response().putHeader("Cache-Control", "max-age=60").putHeader("Content-Length", "100000");
+      if (count == 1) {
+        // The first answer streams slowly, so the client can leave in the middle of it.
+        req.response().write(Buffer.buffer(new byte[50000]))
+            .onComplete(ar -> vertx.setTimer(300, id -> req.response().end(Buffer.buffer(new byte[50000]))));
+      } else {
+        req.response().end(Buffer.buffer(new byte[100000]));
+      }
+    });
+    startGateway("routes:\n" + route("abort", "/abort/**", "{ max-entry-size: 1MiB }"));
+    java.util.concurrent.CompletableFuture<io.edgeway.spi.ExchangeOutcome> done = new java.util.concurrent.CompletableFuture<>();
+    gateway.runtime().addObserver((exchange, outcome) -> done.complete(outcome));
+
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("GET /abort/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      byte[] head = new byte[4096];
+      int read = 0;
+      while (read < 2000) {
+        int r = socket.getInputStream().read(head, read, head.length - read);
+        assertThat(r).as("the response has begun").isPositive();
+        read += r;
+      }
+    } // closed with most of the body still to come
+    assertThat(done.get(10, TimeUnit.SECONDS).clientAborted()).isTrue();
+    Thread.sleep(200); // the store would happen on completion: give it the chance to be wrong
+    assertThat(stores("abort")).isZero();
+
+    Reply whole = get("/abort/x");
+    assertThat(whole.body().length()).isEqualTo(100000);
+    assertThat(whole.headers().get("X-Cache")).isEqualTo("MISS");
+    await("stored", () -> stores("abort") == 1);
+    assertThat(get("/abort/x").headers().get("X-Cache")).isEqualTo("HIT");
+    assertThat(upstream.count()).isEqualTo(2);
+  }
+
+  @Test
   void headAndGetAreKeyedApart() throws Exception {
     AtomicInteger n = new AtomicInteger();
     upstream.respondWith(req -> {
