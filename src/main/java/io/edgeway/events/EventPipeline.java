@@ -41,6 +41,7 @@ final class EventPipeline {
   private final int capacity;
   private final long stallNanos;
   private final Duration flushTimeout;
+  private final long publishIntervalNanos;
   private final EventStats stats = new EventStats();
 
   private static final int WAKE_DEPTH = 512;
@@ -75,12 +76,13 @@ final class EventPipeline {
   private long backoffMillis = 100;
 
   EventPipeline(Journal journal, EventSender sender, int capacity, Duration stall, Duration fsyncInterval,
-      Duration flushTimeout) {
+      Duration flushTimeout, Duration publishInterval) {
     this.journal = journal;
     this.sender = sender;
     this.capacity = capacity;
     this.stallNanos = stall.toNanos();
     this.flushTimeout = flushTimeout;
+    this.publishIntervalNanos = publishInterval.toNanos();
     // Start journaled when a previous run left events: they go first, in order.
     this.mode = sender != null && journal.isDrained() ? Mode.DIRECT : Mode.JOURNAL;
     this.thread = new Thread(this::run, "edgeway-events-publisher");
@@ -114,7 +116,7 @@ final class EventPipeline {
       return;
     }
     queue.add(event);
-    // The publisher wakes by itself every few milliseconds (it batches like the producer's
+    // The publisher wakes by itself every publish-interval (it batches like the producer's
     // linger); waking it per event would cost the event loop a thread switch per request. Only a
     // filling queue wakes it early.
     if (parked && depth >= WAKE_DEPTH) {
@@ -168,7 +170,7 @@ final class EventPipeline {
         if (moved == 0) {
           parked = true;
           if (queue.isEmpty() && !stopping) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            LockSupport.parkNanos(publishIntervalNanos);
           }
           parked = false;
         }

@@ -19,10 +19,13 @@ import java.time.Duration;
  *     default 65536 (a full queue drops the event, counted as {@code queue_full})
  * @param flushTimeout how long a stop waits for Kafka acknowledgements before journaling what is
  *     still unacknowledged; default 5s
+ * @param publishInterval how often the publisher thread hands the queued events to the producer
+ *     (sooner when 512 are waiting); default 5ms. Each hand-off wakes the publisher and, through
+ *     a new batch, the producer's network thread, on the cores the event loops run on.
  */
 public record EventsConfig(
     Boolean enabled, String source, KafkaEventsConfig kafka, JournalConfig journal, IncludeConfig include,
-    Integer queueSize, Duration flushTimeout) {
+    Integer queueSize, Duration flushTimeout, Duration publishInterval) {
 
   public EventsConfig {
     enabled = enabled == null ? Boolean.TRUE : enabled;
@@ -35,11 +38,15 @@ public record EventsConfig(
     if (flushTimeout.isNegative() || flushTimeout.toMillis() > 600_000) {
       throw new IllegalArgumentException("flush-timeout: " + flushTimeout + " (expected: 0 to 10m)");
     }
+    publishInterval = publishInterval == null ? Duration.ofMillis(5) : publishInterval;
+    if (publishInterval.toMillis() < 1 || publishInterval.toMillis() > 1_000) {
+      throw new IllegalArgumentException("publish-interval: " + publishInterval + " (expected: 1ms to 1s)");
+    }
   }
 
   /** What an absent {@code events} section means: events off. */
   public static EventsConfig off() {
-    return new EventsConfig(false, null, null, null, null, null, null);
+    return new EventsConfig(false, null, null, null, null, null, null, null);
   }
 
   static int range(String key, int value, int min, int max) {

@@ -40,7 +40,7 @@ public final class EventsModule implements GatewayModule {
         throw new IllegalArgumentException("events.kafka: " + e.getMessage(), e);
       }
       return new EventPipeline(journal, sender, config.queueSize(), config.kafka().stallTimeout(), j.fsync(),
-          config.flushTimeout());
+          config.flushTimeout(), config.publishInterval());
     }, false).map(p -> {
       pipeline = p;
       p.start();

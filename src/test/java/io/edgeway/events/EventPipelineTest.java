@@ -56,7 +56,7 @@ class EventPipelineTest {
 
   private EventPipeline pipeline(EventSender sender, long maxBytes, int capacity) throws Exception {
     EventPipeline p = new EventPipeline(Journal.open(dir, maxBytes, 1 << 16), sender, capacity, Duration.ofSeconds(2),
-        Duration.ofMillis(10), Duration.ofSeconds(1));
+        Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofMillis(20));
     p.start();
     return p;
   }
@@ -168,7 +168,7 @@ class EventPipelineTest {
   void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
     // Not started: nothing drains the queue.
     EventPipeline p = new EventPipeline(Journal.open(dir, 1 << 20, 1 << 16), null, 16, Duration.ofSeconds(2),
-        Duration.ofMillis(10), Duration.ofSeconds(1));
+        Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofMillis(20));
     for (int i = 0; i < 20; i++) {
       p.offer(JournalTest.event(i));
     }
