@@ -40,7 +40,7 @@ public record EventsConfig(
     }
     publishInterval = publishInterval == null ? Duration.ofMillis(5) : publishInterval;
     if (publishInterval.toMillis() < 1 || publishInterval.toMillis() > 1_000) {
-      throw new IllegalArgumentException("publish-interval: " + publishInterval + " (expected: 1ms to 1s)");
+      throw new IllegalArgumentException("publish-interval: " + publishInterval.toMillis() + "ms (expected: 1ms to 1s)");
     }
   }
 
