@@ -10,6 +10,11 @@
 # Nothing is persisted (--save '' --appendonly no): a restart starts empty, like a Redis that
 # lost its memory. Without --port a restart in the same DIR reuses the previous port.
 #
+# A file DIR/role written before start gives the server a role (tests of replication, Sentinel):
+#   replica-of HOST:PORT          a replica of that master
+#   sentinel HOST:PORT NAME       a Sentinel watching that master under NAME (quorum 1, a master
+#                                 counts as down after 1 s without answers)
+#
 # Environment: EDGEWAY_REDIS_START_TIMEOUT seconds (default 20).
 set -euo pipefail
 
@@ -68,9 +73,29 @@ start() {
   echo "$PORT" >"$DIR/port"
   echo "127.0.0.1:$PORT" >"$DIR/address"
 
-  echo "==== redis.sh start $(date -u +%FT%TZ) port $PORT" >>"$DIR/redis.log"
-  spawn_detached "$DIR" "$DIR/redis.log" redis-server --port "$PORT" --bind 127.0.0.1 \
-    --save '' --appendonly no --daemonize no --dir "$DIR" --logfile ''
+  local role=()
+  if [[ -f $DIR/role ]]; then read -r -a role <"$DIR/role"; fi
+  echo "==== redis.sh start $(date -u +%FT%TZ) port $PORT ${role[*]}" >>"$DIR/redis.log"
+  case ${role[0]:-} in
+    "")
+      spawn_detached "$DIR" "$DIR/redis.log" redis-server --port "$PORT" --bind 127.0.0.1 \
+        --save '' --appendonly no --daemonize no --dir "$DIR" --logfile '' ;;
+    replica-of)
+      [[ ${role[1]:-} =~ ^([^:]+):([0-9]+)$ ]] || die "start: $DIR/role: ${role[*]} (expected: replica-of HOST:PORT)"
+      spawn_detached "$DIR" "$DIR/redis.log" redis-server --port "$PORT" --bind 127.0.0.1 \
+        --save '' --appendonly no --daemonize no --dir "$DIR" --logfile '' \
+        --replicaof "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" ;;
+    sentinel)
+      [[ ${role[2]:-} =~ ^[A-Za-z0-9._-]+$ && ${role[1]:-} =~ ^([^:]+):([0-9]+)$ ]] \
+        || die "start: $DIR/role: ${role[*]} (expected: sentinel HOST:PORT NAME)"
+      # Sentinel rewrites its config file: a fresh one at every start.
+      printf '%s\n' "port $PORT" "bind 127.0.0.1" "dir $DIR" \
+        "sentinel monitor ${role[2]} ${BASH_REMATCH[1]} ${BASH_REMATCH[2]} 1" \
+        "sentinel down-after-milliseconds ${role[2]} 1000" \
+        "sentinel failover-timeout ${role[2]} 5000" >"$DIR/sentinel.conf"
+      spawn_detached "$DIR" "$DIR/redis.log" redis-server "$DIR/sentinel.conf" --sentinel --daemonize no --logfile '' ;;
+    *) die "start: $DIR/role: ${role[*]} (expected: replica-of HOST:PORT or sentinel HOST:PORT NAME)" ;;
+  esac
 
   local deadline=$(( SECONDS + START_TIMEOUT ))
   while (( SECONDS < deadline )); do

@@ -33,7 +33,7 @@ public final class RateLimitModule implements GatewayModule {
     Future<Void> started = Future.succeededFuture();
     if (redis != null) {
       StateEvents events = context.services().find(StateEvents.class).orElse((type, subject, data) -> { });
-      String subject = "redis://" + redisAddress(redis);
+      String subject = redis.subject();
       store = new RedisBucketStore(redis, new StoreBreaker.Listener() {
         @Override
         public void opened(Throwable cause) {
@@ -64,11 +64,6 @@ public final class RateLimitModule implements GatewayModule {
       });
     }
     return started;
-  }
-
-  private static String redisAddress(RedisStoreConfig redis) {
-    java.net.URI uri = java.net.URI.create(redis.url());
-    return uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
   }
 
   @Override

@@ -71,8 +71,7 @@ public final class RedisBucketStore {
 
   RedisBucketStore(RedisStoreConfig config, StoreBreaker.Listener listener) {
     this.config = config;
-    java.net.URI parsed = java.net.URI.create(config.url());
-    this.displayAddress = parsed.getHost() + ":" + (parsed.getPort() < 0 ? 6379 : parsed.getPort());
+    this.displayAddress = config.address();
     this.timeoutMillis = Math.max(1, config.timeout().toMillis());
     this.breaker = new StoreBreaker(config.failureThreshold(), config.coolDown().toNanos(), System::nanoTime,
         new StoreBreaker.Listener() {

@@ -1,12 +1,14 @@
 package io.edgeway.ratelimit;
 
-import java.net.URI;
+import io.lettuce.core.RedisURI;
+import java.util.Set;
 import java.time.Duration;
 
 /**
  * {@code rate-limit-store.redis}: the Redis server that cluster-scoped buckets live in.
  *
- * @param url {@code redis://host:port[/db]} or {@code rediss://...}; required
+ * @param url {@code redis://host:port[/db]}, {@code rediss://...}, or through Sentinel
+ *     {@code redis-sentinel://host:port[,host:port...][/db]#master} (Lettuce URI syntax); required
  * @param timeout how long one rate-limit decision may wait for Redis; default 50ms
  * @param connectTimeout TCP connect timeout; default 1s
  * @param failureThreshold consecutive failures (errors or timeouts) that open the breaker; default 3
@@ -17,19 +19,11 @@ public record RedisStoreConfig(
     String url, Duration timeout, Duration connectTimeout, Integer failureThreshold, Duration coolDown,
     String keyPrefix) {
 
+  private static final String EXPECTED =
+      " (expected: redis://host:port, rediss://host:port or redis-sentinel://host:port[,host:port]#master)";
+
   public RedisStoreConfig {
-    if (url == null || url.isBlank()) {
-      throw new IllegalArgumentException("url: " + url + " (expected: redis://host:port)");
-    }
-    URI parsed;
-    try {
-      parsed = URI.create(url);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("url: " + url + " (expected: redis://host:port)");
-    }
-    if (!("redis".equals(parsed.getScheme()) || "rediss".equals(parsed.getScheme())) || parsed.getHost() == null) {
-      throw new IllegalArgumentException("url: " + url + " (expected: redis://host:port or rediss://host:port)");
-    }
+    parse(url);
     timeout = positive("timeout", timeout, Duration.ofMillis(50));
     connectTimeout = positive("connect-timeout", connectTimeout, Duration.ofSeconds(1));
     failureThreshold = failureThreshold == null ? 3 : failureThreshold;
@@ -38,6 +32,50 @@ public record RedisStoreConfig(
     }
     coolDown = positive("cool-down", coolDown, Duration.ofSeconds(2));
     keyPrefix = keyPrefix == null ? "edgeway:rl:" : keyPrefix;
+  }
+
+  /** The URL as Lettuce reads it; a config error when it names no server or no Sentinel master. */
+  static RedisURI parse(String url) {
+    if (url == null || url.isBlank()) {
+      throw new IllegalArgumentException("url: " + url + EXPECTED);
+    }
+    String scheme = url.substring(0, Math.max(0, url.indexOf("://")));
+    if (!Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel").contains(scheme)) {
+      throw new IllegalArgumentException("url: " + url + EXPECTED);
+    }
+    RedisURI uri;
+    try {
+      uri = RedisURI.create(url);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("url: " + url + EXPECTED);
+    }
+    boolean sentinel = scheme.endsWith("-sentinel");
+    if (sentinel ? uri.getSentinels().isEmpty() || uri.getSentinelMasterId() == null || uri.getSentinelMasterId().isBlank()
+        : uri.getHost() == null || uri.getHost().isBlank()) {
+      throw new IllegalArgumentException("url: " + url + EXPECTED);
+    }
+    return uri;
+  }
+
+  /**
+   * Where the buckets live, for logs and the admin API: {@code host:port}, or through Sentinel
+   * {@code sentinel:port,sentinel:port#master}. Never the password.
+   */
+  String address() {
+    RedisURI uri = parse(url);
+    if (uri.getSentinels().isEmpty()) {
+      return uri.getHost() + ":" + uri.getPort();
+    }
+    StringBuilder b = new StringBuilder();
+    for (RedisURI s : uri.getSentinels()) {
+      b.append(b.length() == 0 ? "" : ",").append(s.getHost()).append(':').append(s.getPort());
+    }
+    return b.append('#').append(uri.getSentinelMasterId()).toString();
+  }
+
+  /** The subject of ratelimit state events: {@code redis://host:port} or {@code redis-sentinel://...#master}. */
+  String subject() {
+    return (parse(url).getSentinels().isEmpty() ? "redis://" : "redis-sentinel://") + address();
   }
 
   private static Duration positive(String key, Duration value, Duration fallback) {

@@ -69,6 +69,87 @@ class RedisRateLimitEndToEndTest {
     }
   }
 
+  /** Polls (bounded) what a Sentinel says, through Lettuce's Sentinel API. */
+  private static <T> T awaitSentinel(RedisServer sentinel, String what,
+      java.util.function.Function<io.lettuce.core.sentinel.api.sync.RedisSentinelCommands<String, String>, T> query,
+      java.util.function.Predicate<T> done) throws Exception {
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create();
+    try (var connection = client.connectSentinel(io.lettuce.core.RedisURI.create(sentinel.uri()))) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        T value = query.apply(connection.sync());
+        if (done.test(value)) {
+          return value;
+        }
+        assertThat(System.nanoTime()).as(what + " in time (last: " + value + ")").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void throughSentinelTheLimitHoldsAndFollowsTheMasterThroughAFailover() throws Exception {
+    RedisServer replica = RedisServer.startReplica(tempDir.resolve("replica"), redis);
+    RedisServer sentinel = RedisServer.startSentinel(tempDir.resolve("sentinel"), redis, "edgeway");
+    try {
+      awaitSentinel(sentinel, "the sentinel sees the replica", c -> c.replicas("edgeway").size(), n -> n == 1);
+      TestGateway gateway = start("""
+          rate-limit-store:
+            redis: { url: "redis-sentinel://127.0.0.1:%d#edgeway", timeout: 2s, cool-down: 200ms }
+          routes:
+            - id: api
+              match: { path: /api/** }
+              upstream: { targets: [ { url: %s } ] }
+              filters:
+                - rate-limit:
+                    key: header:X-Client
+                    limits: [ { capacity: 3, period: 1h } ]
+                    scope: cluster
+                    on-store-failure: deny
+          """.formatted(sentinel.port(), upstream.url()));
+      GatewayClient admin = new GatewayClient(vertx, gateway.adminPort());
+      awaitConnected(admin);
+      assertThat(store(admin).getString("address")).isEqualTo("127.0.0.1:" + sentinel.port() + "#edgeway");
+      GatewayClient client = new GatewayClient(vertx, gateway.port());
+      for (int i = 0; i < 3; i++) {
+        assertThat(client.get("/api/x", "X-Client", "before").status()).isEqualTo(200);
+      }
+      assertThat(client.get("/api/x", "X-Client", "before").status()).isEqualTo(429);
+
+      // The master dies; Sentinel promotes the replica, and the gateway follows it.
+      redis.kill();
+      awaitSentinel(sentinel, "the replica promoted", c -> c.getMasterAddrByName("edgeway").toString(),
+          address -> address.endsWith(":" + replica.port()));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      int status = 0;
+      while (status != 200) {
+        // Until the gateway reconnected to the new master, deny answers 503; bounded.
+        assertThat(System.nanoTime()).as("the gateway follows the new master in time").isLessThan(deadline);
+        status = client.get("/api/x", "X-Client", "after").status();
+        if (status != 200) {
+          assertThat(status).isEqualTo(503);
+          Thread.sleep(100);
+        }
+      }
+      for (int i = 0; i < 2; i++) {
+        assertThat(client.get("/api/x", "X-Client", "after").status()).isEqualTo(200);
+      }
+      assertThat(client.get("/api/x", "X-Client", "after").status()).isEqualTo(429);
+      // The bucket lives in the new master: Redis, not a node-local fallback, decided.
+      io.lettuce.core.RedisClient direct = io.lettuce.core.RedisClient.create(replica.uri());
+      try (var connection = direct.connect()) {
+        assertThat(connection.sync().keys("edgeway:rl:*")).anyMatch(k -> k.contains("after"));
+      } finally {
+        direct.shutdown();
+      }
+    } finally {
+      sentinel.close();
+      replica.close();
+    }
+  }
+
   @Test
   void threeGatewaysSharingRedisAdmitExactlyTheLimit() throws Exception {
     String yaml = """

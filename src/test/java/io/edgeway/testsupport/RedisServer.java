@@ -33,6 +33,30 @@ public final class RedisServer implements AutoCloseable {
     return new RedisServer(ScriptedService.start("redis.sh", dir, port, TIMEOUTS));
   }
 
+  /** Starts a replica of {@code master} on a free port (scripts/redis.sh's DIR/role file). */
+  public static RedisServer startReplica(Path dir, RedisServer master) {
+    writeRole(dir, "replica-of " + master.host() + ":" + master.port());
+    return start(dir);
+  }
+
+  /**
+   * Starts a Sentinel watching {@code master} under {@code name}: quorum 1, the master counts as
+   * down after 1 s, so a failover to a replica takes a few seconds.
+   */
+  public static RedisServer startSentinel(Path dir, RedisServer master, String name) {
+    writeRole(dir, "sentinel " + master.host() + ":" + master.port() + " " + name);
+    return start(dir);
+  }
+
+  private static void writeRole(Path dir, String role) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.writeString(dir.resolve("role"), role + "\n");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public String host() {
     return "127.0.0.1";
   }
