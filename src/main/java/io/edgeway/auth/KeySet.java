@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
@@ -94,10 +95,13 @@ final class KeySet {
         Set<Curve> curves = Curve.forJWSAlgorithm(alg);
         return curves != null && curves.contains(ec.getCurve()) ? new ECDSAVerifier(ec.toECPublicKey()) : null;
       }
+      if (jwk instanceof OctetKeyPair okp && SigningAlgorithms.isEdDsa(alg)) {
+        return EdDsaVerifier.fits(alg, okp.getCurve()) ? EdDsaVerifier.of(okp) : null;
+      }
       if (jwk instanceof OctetSequenceKey oct && SigningAlgorithms.isHmac(alg)) {
         return oct.toByteArray().length >= SigningAlgorithms.hmacKeyBytes(alg) ? new MACVerifier(oct.toByteArray()) : null;
       }
-    } catch (JOSEException e) {
+    } catch (JOSEException | java.security.GeneralSecurityException e) {
       return null;
     }
     return null;

@@ -3,13 +3,16 @@ package io.edgeway.auth;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.EdECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
@@ -19,7 +22,7 @@ final class PemPublicKeys {
   private PemPublicKeys() {}
 
   /**
-   * @throws IllegalArgumentException when the text holds no RSA or EC public key
+   * @throws IllegalArgumentException when the text holds no RSA, EC or EdDSA public key
    */
   static JWK parse(String pem) {
     PublicKey key;
@@ -36,7 +39,7 @@ final class PemPublicKeys {
       }
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("unreadable key: " + e.getClass().getSimpleName()
-          + " (expected: an RSA or EC public key in PEM)");
+          + " (expected: an RSA, EC or EdDSA public key in PEM)");
     }
     if (key instanceof RSAPublicKey rsa) {
       if (rsa.getModulus().bitLength() < 2048) {
@@ -51,15 +54,30 @@ final class PemPublicKeys {
       }
       return new ECKey.Builder(curve, ec).build();
     }
-    throw new IllegalArgumentException(key.getAlgorithm() + " key (expected: an RSA or EC public key)");
+    if (key instanceof EdECPublicKey ed) {
+      // RFC 8410: the raw key is the end of the SubjectPublicKeyInfo (32 bytes for Ed25519, 57 for Ed448).
+      Curve curve = Curve.parse(ed.getParams().getName());
+      int length = Curve.Ed25519.equals(curve) ? 32 : Curve.Ed448.equals(curve) ? 57 : -1;
+      if (length < 0) {
+        throw new IllegalArgumentException(ed.getParams().getName() + " key (expected: Ed25519 or Ed448)");
+      }
+      byte[] encoded = ed.getEncoded();
+      byte[] raw = java.util.Arrays.copyOfRange(encoded, encoded.length - length, encoded.length);
+      return new OctetKeyPair.Builder(curve, Base64URL.encode(raw)).build();
+    }
+    throw new IllegalArgumentException(key.getAlgorithm() + " key (expected: an RSA, EC or EdDSA public key)");
   }
 
   private static PublicKey decode(byte[] der) throws GeneralSecurityException {
     X509EncodedKeySpec spec = new X509EncodedKeySpec(der);
     try {
       return KeyFactory.getInstance("RSA").generatePublic(spec);
-    } catch (GeneralSecurityException e) {
-      return KeyFactory.getInstance("EC").generatePublic(spec);
+    } catch (GeneralSecurityException notRsa) {
+      try {
+        return KeyFactory.getInstance("EC").generatePublic(spec);
+      } catch (GeneralSecurityException notEc) {
+        return KeyFactory.getInstance("EdDSA").generatePublic(spec);
+      }
     }
   }
 

@@ -16,9 +16,12 @@ final class SigningAlgorithms {
       Map.entry("PS384", JWSAlgorithm.PS384), Map.entry("PS512", JWSAlgorithm.PS512),
       Map.entry("ES256", JWSAlgorithm.ES256), Map.entry("ES384", JWSAlgorithm.ES384),
       Map.entry("ES512", JWSAlgorithm.ES512), Map.entry("HS256", JWSAlgorithm.HS256),
-      Map.entry("HS384", JWSAlgorithm.HS384), Map.entry("HS512", JWSAlgorithm.HS512));
+      Map.entry("HS384", JWSAlgorithm.HS384), Map.entry("HS512", JWSAlgorithm.HS512),
+      Map.entry("EdDSA", JWSAlgorithm.EdDSA), Map.entry("Ed25519", JWSAlgorithm.Ed25519),
+      Map.entry("Ed448", JWSAlgorithm.Ed448));
 
-  static final String EXPECTED = "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, HS256, HS384, HS512";
+  static final String EXPECTED =
+      "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519, Ed448, HS256, HS384, HS512";
 
   /** Parses an allow-list; names are case-sensitive as in RFC 7518 ({@code none} is never accepted). */
   static Set<JWSAlgorithm> parse(List<String> names) {
@@ -43,6 +46,11 @@ final class SigningAlgorithms {
 
   static boolean isEc(JWSAlgorithm alg) {
     return JWSAlgorithm.Family.EC.contains(alg);
+  }
+
+  /** EdDSA (RFC 8037), or its fully-specified Ed25519 and Ed448 forms (RFC 9864). */
+  static boolean isEdDsa(JWSAlgorithm alg) {
+    return JWSAlgorithm.EdDSA.equals(alg) || JWSAlgorithm.Ed25519.equals(alg) || JWSAlgorithm.Ed448.equals(alg);
   }
 
   /** The minimum HMAC key size in bytes (the hash size, RFC 7518 section 3.2). */
