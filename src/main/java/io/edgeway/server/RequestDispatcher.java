@@ -57,6 +57,9 @@ final class RequestDispatcher {
   private static final EdgeRejection HEADERS_TOO_LARGE =
       new EdgeRejection(431, "headers_too_large", "Request header fields too large", true);
 
+  /** The {@code Allow} of {@code OPTIONS *}: every method some route may accept. */
+  private static final String SERVER_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
   private final GatewayRuntime runtime;
   private final ServerSettings settings;
   private final int loopIndex;
@@ -95,6 +98,14 @@ final class RequestDispatcher {
     }
     // Upstreams that treat '_' and '-' alike could be fooled by X_User_Id next to X-User-Id (D5).
     RequestFramingCheck.dropUnderscoreHeaders(headers);
+    if (req.method() == HttpMethod.OPTIONS && "*".equals(req.uri())) {
+      // OPTIONS * asks about the server itself (RFC 9110 9.3.7), as load-balancer health checks
+      // do: the gateway answers, nothing is routed.
+      DefaultExchange ex = newExchange(req, requestId, trace, null, "*", hostOf(req.authority()), start);
+      respond(req, guard, ex, null, GatewayResponse.of(200, MultiMap.caseInsensitiveMultiMap().add("Allow", SERVER_METHODS),
+          Body.empty()), null, hasBody);
+      return;
+    }
     CanonicalPath canonical = PathCanonicalizer.canonicalize(req.path());
     if (!canonical.isValid()) {
       reject(req, guard, newExchange(req, requestId, trace, null, null, null, start), canonical.rejection());

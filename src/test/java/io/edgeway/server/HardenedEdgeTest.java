@@ -121,6 +121,18 @@ class HardenedEdgeTest {
   }
 
   @Test
+  @DisplayName("OPTIONS * is answered by the gateway (RFC 9110 9.3.7), never routed; * with another method is 400")
+  void optionsAsteriskIsAnsweredByTheGateway() throws Exception {
+    RawResponse r = send("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n");
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    assertThat(r.header("allow")).isEqualTo("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+    assertThat(r.header("content-length")).isEqualTo("0");
+    assertThat(r.header("x-request-id")).isNotBlank();
+    assertThat(r.closed()).as("the connection stays open").isFalse();
+    assertRejected(send("GET * HTTP/1.1\r\nHost: a\r\n\r\n"), 400);
+  }
+
+  @Test
   @DisplayName("A20 HTTP/1.1 without Host, or with two Host headers: 400")
   void hostHeaderRules() throws Exception {
     assertRejected(send("GET /api/x HTTP/1.1\r\n\r\n"), 400);
