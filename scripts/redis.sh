@@ -14,6 +14,8 @@
 #   replica-of HOST:PORT          a replica of that master
 #   sentinel HOST:PORT NAME       a Sentinel watching that master under NAME (quorum 1, a master
 #                                 counts as down after 1 s without answers)
+#   cluster-node                  a Redis Cluster node (join nodes into a cluster with
+#                                 redis-cli --cluster create HOST:PORT ... --cluster-yes)
 #
 # Environment: EDGEWAY_REDIS_START_TIMEOUT seconds (default 20).
 set -euo pipefail
@@ -94,7 +96,11 @@ start() {
         "sentinel down-after-milliseconds ${role[2]} 1000" \
         "sentinel failover-timeout ${role[2]} 5000" >"$DIR/sentinel.conf"
       spawn_detached "$DIR" "$DIR/redis.log" redis-server "$DIR/sentinel.conf" --sentinel --daemonize no --logfile '' ;;
-    *) die "start: $DIR/role: ${role[*]} (expected: replica-of HOST:PORT or sentinel HOST:PORT NAME)" ;;
+    cluster-node)
+      spawn_detached "$DIR" "$DIR/redis.log" redis-server --port "$PORT" --bind 127.0.0.1 \
+        --save '' --appendonly no --daemonize no --dir "$DIR" --logfile '' \
+        --cluster-enabled yes --cluster-config-file "$DIR/nodes.conf" --cluster-node-timeout 2000 ;;
+    *) die "start: $DIR/role: ${role[*]} (expected: replica-of HOST:PORT, sentinel HOST:PORT NAME or cluster-node)" ;;
   esac
 
   local deadline=$(( SECONDS + START_TIMEOUT ))

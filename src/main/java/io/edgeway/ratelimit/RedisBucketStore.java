@@ -18,7 +18,14 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.async.RedisKeyAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.api.async.RedisStringAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
@@ -54,14 +61,24 @@ public final class RedisBucketStore {
   private final RedisStoreConfig config;
   private final String displayAddress;
   private final StoreBreaker breaker;
-  private final AtomicReference<StatefulRedisConnection<byte[], byte[]>> connection = new AtomicReference<>();
+  private final AtomicReference<Live> connection = new AtomicReference<>();
   private final AtomicBoolean connecting = new AtomicBoolean();
   private final long timeoutMillis;
   private volatile boolean closed;
   private volatile Vertx vertx;
   private ClientResources resources;
-  private RedisClient client;
+  private AbstractRedisClient client;
+  private RedisClient standalone;
+  private RedisClusterClient cluster;
   private RedisURI uri;
+
+  /**
+   * The open connection and the commands Bucket4j needs. A standalone (or Sentinel-found) server
+   * and a Redis Cluster offer them alike; the cluster's route each key to the node owning its slot.
+   */
+  private record Live(
+      StatefulConnection<byte[], byte[]> connection, RedisScriptingAsyncCommands<byte[], byte[]> scripts,
+      RedisStringAsyncCommands<byte[], byte[]> strings, RedisKeyAsyncCommands<byte[], byte[]> keys) {}
   private AsyncProxyManager<Object> proxyManager;
   /** One proxy per key, so the batching optimization sees concurrent requests for that key. */
   private final Cache<String, AsyncBucketProxy> proxies = Caffeine.newBuilder()
@@ -103,13 +120,34 @@ public final class RedisBucketStore {
           .build();
       uri = RedisURI.create(config.url());
       uri.setTimeout(config.timeout());
-      client = RedisClient.create(resources, uri);
-      client.setOptions(ClientOptions.builder()
-          .autoReconnect(true)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .timeoutOptions(TimeoutOptions.enabled(config.timeout()))
-          .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).build())
-          .build());
+      SocketOptions socket = SocketOptions.builder().connectTimeout(config.connectTimeout()).build();
+      if (config.cluster()) {
+        cluster = RedisClusterClient.create(resources, uri);
+        cluster.setOptions(ClusterClientOptions.builder()
+            .autoReconnect(true)
+            // A cluster connection opens its per-node connections on first use: commands wait
+            // for them, in a bounded queue, and each decision is still bounded by the timeout.
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+            .requestQueueSize(1024)
+            .timeoutOptions(TimeoutOptions.enabled(config.timeout()))
+            .socketOptions(socket)
+            // Follow failovers and resharding: on MOVED/ASK redirects and lost nodes, and every 30 s.
+            .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                .enablePeriodicRefresh(Duration.ofSeconds(30))
+                .enableAllAdaptiveRefreshTriggers()
+                .build())
+            .build());
+        client = cluster;
+      } else {
+        standalone = RedisClient.create(resources, uri);
+        standalone.setOptions(ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(config.timeout()))
+            .socketOptions(socket)
+            .build());
+        client = standalone;
+      }
       proxyManager = new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new ConnectionApi())
           .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
           .build()
@@ -134,14 +172,25 @@ public final class RedisBucketStore {
   }
 
   private void startConnect() {
-    client.connectAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((c, e) -> {
+    CompletableFuture<Live> opening = cluster != null
+        // The cluster's slot map is read first (an async connect needs it), then the connection.
+        ? cluster.refreshPartitionsAsync().toCompletableFuture()
+            .thenCompose(v -> cluster.connectAsync(ByteArrayCodec.INSTANCE)).thenApply(c -> {
+          var commands = c.async();
+          return new Live(c, commands, commands, commands);
+        })
+        : standalone.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture().thenApply(c -> {
+          var commands = c.async();
+          return new Live(c, commands, commands, commands);
+        });
+    opening.whenComplete((c, e) -> {
       connecting.set(false);
       if (e != null) {
         log.debug("rate-limit store {}: connect failed: {}", displayAddress, describe(e));
         return;
       }
       if (closed) {
-        c.closeAsync();
+        c.connection().closeAsync();
         return;
       }
       connection.set(c);
@@ -189,8 +238,8 @@ public final class RedisBucketStore {
   }
 
   boolean connected() {
-    StatefulRedisConnection<byte[], byte[]> c = connection.get();
-    return c != null && c.isOpen();
+    Live c = connection.get();
+    return c != null && c.connection().isOpen();
   }
 
   boolean degraded() {
@@ -211,8 +260,8 @@ public final class RedisBucketStore {
     if (client == null) {
       return Future.succeededFuture();
     }
-    StatefulRedisConnection<byte[], byte[]> c = connection.getAndSet(null);
-    CompletableFuture<Void> closing = c == null ? CompletableFuture.completedFuture(null) : c.closeAsync();
+    Live c = connection.getAndSet(null);
+    CompletableFuture<Void> closing = c == null ? CompletableFuture.completedFuture(null) : c.connection().closeAsync();
     CompletableFuture<Void> all = closing
         .handle((v, e) -> null)
         .thenCompose(v -> client.shutdownAsync(0, 2, TimeUnit.SECONDS))
@@ -252,7 +301,7 @@ public final class RedisBucketStore {
   private final class ConnectionApi implements RedisApi<Object> {
     @Override
     public <V> RedisFuture<V> eval(String script, ScriptOutputType scriptOutputType, Object[] keys, byte[]... args) {
-      StatefulRedisConnection<byte[], byte[]> c = connection.get();
+      Live c = connection.get();
       if (c == null) {
         return notConnected();
       }
@@ -260,19 +309,19 @@ public final class RedisBucketStore {
       for (int i = 0; i < keys.length; i++) {
         binaryKeys[i] = (byte[]) keys[i];
       }
-      return c.async().eval(script, scriptOutputType, binaryKeys, args);
+      return c.scripts().eval(script, scriptOutputType, binaryKeys, args);
     }
 
     @Override
     public RedisFuture<byte[]> get(Object key) {
-      StatefulRedisConnection<byte[], byte[]> c = connection.get();
-      return c == null ? notConnected() : c.async().get((byte[]) key);
+      Live c = connection.get();
+      return c == null ? notConnected() : c.strings().get((byte[]) key);
     }
 
     @Override
     public RedisFuture<?> delete(Object key) {
-      StatefulRedisConnection<byte[], byte[]> c = connection.get();
-      return c == null ? notConnected() : c.async().del((byte[]) key);
+      Live c = connection.get();
+      return c == null ? notConnected() : c.keys().del((byte[]) key);
     }
 
     private <V> RedisFuture<V> notConnected() {

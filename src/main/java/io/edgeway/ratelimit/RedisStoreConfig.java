@@ -14,10 +14,12 @@ import java.time.Duration;
  * @param failureThreshold consecutive failures (errors or timeouts) that open the breaker; default 3
  * @param coolDown how long an open breaker skips Redis before one probe request tries again; default 2s
  * @param keyPrefix prefix of every bucket key in Redis; default {@code edgeway:rl:}
+ * @param cluster true when {@code url} is one node of a Redis Cluster: the gateway discovers the
+ *     others and sends each bucket to the node that owns its key; default false
  */
 public record RedisStoreConfig(
     String url, Duration timeout, Duration connectTimeout, Integer failureThreshold, Duration coolDown,
-    String keyPrefix) {
+    String keyPrefix, Boolean cluster) {
 
   private static final String EXPECTED =
       " (expected: redis://host:port, rediss://host:port or redis-sentinel://host:port[,host:port]#master)";
@@ -32,6 +34,11 @@ public record RedisStoreConfig(
     }
     coolDown = positive("cool-down", coolDown, Duration.ofSeconds(2));
     keyPrefix = keyPrefix == null ? "edgeway:rl:" : keyPrefix;
+    cluster = cluster != null && cluster;
+    if (cluster && url.contains("-sentinel://")) {
+      throw new IllegalArgumentException("cluster: true (expected: a redis:// or rediss:// node URL; Sentinel and Cluster "
+          + "do not combine)");
+    }
   }
 
   /** The URL as Lettuce reads it; a config error when it names no server or no Sentinel master. */
@@ -73,9 +80,13 @@ public record RedisStoreConfig(
     return b.append('#').append(uri.getSentinelMasterId()).toString();
   }
 
-  /** The subject of ratelimit state events: {@code redis://host:port} or {@code redis-sentinel://...#master}. */
+  /**
+   * The subject of ratelimit state events: {@code redis://host:port}, {@code redis-cluster://host:port}
+   * (the node given) or {@code redis-sentinel://...#master}.
+   */
   String subject() {
-    return (parse(url).getSentinels().isEmpty() ? "redis://" : "redis-sentinel://") + address();
+    String scheme = !parse(url).getSentinels().isEmpty() ? "redis-sentinel://" : cluster ? "redis-cluster://" : "redis://";
+    return scheme + address();
   }
 
   private static Duration positive(String key, Duration value, Duration fallback) {

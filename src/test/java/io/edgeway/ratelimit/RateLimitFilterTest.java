@@ -282,7 +282,7 @@ class RateLimitFilterTest {
   }
 
   private static RedisBucketStore notStartedStore() {
-    return new RedisBucketStore(new RedisStoreConfig("redis://127.0.0.1:1", null, null, null, null, null),
+    return new RedisBucketStore(new RedisStoreConfig("redis://127.0.0.1:1", null, null, null, null, null, null),
         new StoreBreaker.Listener() {
           @Override
           public void opened(Throwable cause) {}

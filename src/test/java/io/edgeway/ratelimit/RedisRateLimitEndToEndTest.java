@@ -151,6 +151,60 @@ class RedisRateLimitEndToEndTest {
   }
 
   @Test
+  void twoGatewaysOnARedisClusterAdmitEachKeysLimitWithBucketsSpreadOverTheNodes() throws Exception {
+    List<RedisServer> nodes = RedisServer.startCluster(tempDir.resolve("cluster"), 3);
+    try {
+      String yaml = """
+          rate-limit-store:
+            redis: { url: "%s", cluster: true, timeout: 2s }
+          routes:
+            - id: api
+              match: { path: /api/** }
+              upstream: { targets: [ { url: %s } ] }
+              filters:
+                - rate-limit:
+                    key: header:X-Client
+                    limits: [ { capacity: 2, period: 1h } ]
+                    scope: cluster
+                    on-store-failure: deny
+          """.formatted(nodes.get(0).uri(), upstream.url());
+      List<GatewayClient> gateways = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        TestGateway gateway = start(yaml);
+        GatewayClient admin = new GatewayClient(vertx, gateway.adminPort());
+        awaitConnected(admin);
+        gateways.add(new GatewayClient(vertx, gateway.port()));
+      }
+      // Twelve callers, each sending three requests alternately through the two gateways: the
+      // third is refused wherever it lands, whichever node holds the caller's bucket.
+      for (int client = 0; client < 12; client++) {
+        String id = "client-" + client;
+        assertThat(gateways.get(0).get("/api/x", "X-Client", id).status()).as(id).isEqualTo(200);
+        assertThat(gateways.get(1).get("/api/x", "X-Client", id).status()).as(id).isEqualTo(200);
+        assertThat(gateways.get(client % 2).get("/api/x", "X-Client", id).status()).as(id).isEqualTo(429);
+      }
+      assertThat(upstream.count()).isEqualTo(24);
+      // The buckets really are spread: more than one node holds some.
+      int nodesWithBuckets = 0;
+      for (RedisServer node : nodes) {
+        io.lettuce.core.RedisClient direct = io.lettuce.core.RedisClient.create(node.uri());
+        try (var connection = direct.connect()) {
+          if (connection.sync().dbsize() > 0) {
+            nodesWithBuckets++;
+          }
+        } finally {
+          direct.shutdown();
+        }
+      }
+      assertThat(nodesWithBuckets).isGreaterThan(1);
+    } finally {
+      for (RedisServer node : nodes) {
+        node.close();
+      }
+    }
+  }
+
+  @Test
   void threeGatewaysSharingRedisAdmitExactlyTheLimit() throws Exception {
     String yaml = """
         rate-limit-store:

@@ -48,6 +48,47 @@ public final class RedisServer implements AutoCloseable {
     return start(dir);
   }
 
+  /**
+   * Starts {@code size} Redis Cluster nodes under {@code dir} and joins them into one cluster of
+   * masters (no replicas) with {@code redis-cli --cluster create}; returns once every node says
+   * {@code cluster_state:ok}. Close each node when done.
+   */
+  public static java.util.List<RedisServer> startCluster(Path dir, int size) throws Exception {
+    java.util.List<RedisServer> nodes = new java.util.ArrayList<>();
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-cli", "--cluster", "create"));
+    for (int i = 0; i < size; i++) {
+      Path nodeDir = dir.resolve("node-" + i);
+      writeRole(nodeDir, "cluster-node");
+      RedisServer node = start(nodeDir);
+      nodes.add(node);
+      command.add(node.host() + ":" + node.port());
+    }
+    command.add("--cluster-yes");
+    Process create = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(create.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!create.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || create.exitValue() != 0) {
+      throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    for (RedisServer node : nodes) {
+      while (!clusterOk(node)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("cluster not ok in time: " + node);
+        }
+        Thread.sleep(100);
+      }
+    }
+    return nodes;
+  }
+
+  private static boolean clusterOk(RedisServer node) throws Exception {
+    Process info = new ProcessBuilder("redis-cli", "-h", node.host(), "-p", Integer.toString(node.port()), "cluster", "info")
+        .redirectErrorStream(true).start();
+    String output = new String(info.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    info.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    return output.contains("cluster_state:ok");
+  }
+
   private static void writeRole(Path dir, String role) {
     try {
       java.nio.file.Files.createDirectories(dir);
