@@ -49,6 +49,15 @@ ensure() {
   command -v redis-server >/dev/null || die "ensure: redis-server still missing after apt-get install"
 }
 
+# The cluster bus port: Redis's default, port + 10000, can land in the ephemeral range and be
+# taken; a free port of our own range instead.
+cluster_bus_port() {
+  local bus
+  bus=$(free_port)
+  while [[ $bus == "$PORT" ]]; do bus=$(free_port); done
+  echo "$bus"
+}
+
 ping_ok() {
   [[ $(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null) == PONG ]]
 }
@@ -99,7 +108,8 @@ start() {
     cluster-node)
       spawn_detached "$DIR" "$DIR/redis.log" redis-server --port "$PORT" --bind 127.0.0.1 \
         --save '' --appendonly no --daemonize no --dir "$DIR" --logfile '' \
-        --cluster-enabled yes --cluster-config-file "$DIR/nodes.conf" --cluster-node-timeout 2000 ;;
+        --cluster-enabled yes --cluster-config-file "$DIR/nodes.conf" --cluster-node-timeout 2000 \
+        --cluster-port "$(cluster_bus_port)" ;;
     *) die "start: $DIR/role: ${role[*]} (expected: replica-of HOST:PORT, sentinel HOST:PORT NAME or cluster-node)" ;;
   esac
 
