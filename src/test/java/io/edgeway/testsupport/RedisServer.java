@@ -55,30 +55,42 @@ public final class RedisServer implements AutoCloseable {
    */
   public static java.util.List<RedisServer> startCluster(Path dir, int size) throws Exception {
     java.util.List<RedisServer> nodes = new java.util.ArrayList<>();
-    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-cli", "--cluster", "create"));
-    for (int i = 0; i < size; i++) {
-      Path nodeDir = dir.resolve("node-" + i);
-      writeRole(nodeDir, "cluster-node");
-      RedisServer node = start(nodeDir);
-      nodes.add(node);
-      command.add(node.host() + ":" + node.port());
-    }
-    command.add("--cluster-yes");
-    Process create = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(create.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    if (!create.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || create.exitValue() != 0) {
-      throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
-    }
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    for (RedisServer node : nodes) {
-      while (!clusterOk(node)) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("cluster not ok in time: " + node);
-        }
-        Thread.sleep(100);
+    try {
+      java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-cli", "--cluster", "create"));
+      for (int i = 0; i < size; i++) {
+        Path nodeDir = dir.resolve("node-" + i);
+        writeRole(nodeDir, "cluster-node");
+        RedisServer node = start(nodeDir);
+        nodes.add(node);
+        command.add(node.host() + ":" + node.port());
       }
+      command.add("--cluster-yes");
+      Process create = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(create.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!create.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || create.exitValue() != 0) {
+        throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
+      }
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      for (RedisServer node : nodes) {
+        while (!clusterOk(node)) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("cluster not ok in time: " + node);
+          }
+          Thread.sleep(100);
+        }
+      }
+      return nodes;
+    } catch (Exception | Error e) {
+      // Whatever started is stopped here: the caller gets no list to close.
+      for (RedisServer node : nodes) {
+        try {
+          node.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
     }
-    return nodes;
   }
 
   private static boolean clusterOk(RedisServer node) throws Exception {
