@@ -95,8 +95,8 @@ final class KeySet {
         Set<Curve> curves = Curve.forJWSAlgorithm(alg);
         return curves != null && curves.contains(ec.getCurve()) ? new ECDSAVerifier(ec.toECPublicKey()) : null;
       }
-      if (jwk instanceof OctetKeyPair okp && SigningAlgorithms.isEdDsa(alg)) {
-        return EdDsaVerifier.fits(alg, okp.getCurve()) ? EdDsaVerifier.of(okp) : null;
+      if (jwk instanceof OctetKeyPair okp && EdDsaVerifier.fits(alg, okp.getCurve())) {
+        return EdDsaVerifier.of(okp);
       }
       if (jwk instanceof OctetSequenceKey oct && SigningAlgorithms.isHmac(alg)) {
         return oct.toByteArray().length >= SigningAlgorithms.hmacKeyBytes(alg) ? new MACVerifier(oct.toByteArray()) : null;

@@ -48,11 +48,6 @@ final class SigningAlgorithms {
     return JWSAlgorithm.Family.EC.contains(alg);
   }
 
-  /** EdDSA (RFC 8037), or its fully-specified Ed25519 and Ed448 forms (RFC 9864). */
-  static boolean isEdDsa(JWSAlgorithm alg) {
-    return JWSAlgorithm.EdDSA.equals(alg) || JWSAlgorithm.Ed25519.equals(alg) || JWSAlgorithm.Ed448.equals(alg);
-  }
-
   /** The minimum HMAC key size in bytes (the hash size, RFC 7518 section 3.2). */
   static int hmacKeyBytes(JWSAlgorithm alg) {
     return Integer.parseInt(alg.getName().substring(2)) / 8;

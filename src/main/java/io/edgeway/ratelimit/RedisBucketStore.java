@@ -20,12 +20,10 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.async.RedisKeyAsyncCommands;
-import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
-import io.lettuce.core.api.async.RedisStringAsyncCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
@@ -67,18 +65,15 @@ public final class RedisBucketStore {
   private volatile boolean closed;
   private volatile Vertx vertx;
   private ClientResources resources;
-  private AbstractRedisClient client;
   private RedisClient standalone;
   private RedisClusterClient cluster;
   private RedisURI uri;
 
   /**
-   * The open connection and the commands Bucket4j needs. A standalone (or Sentinel-found) server
-   * and a Redis Cluster offer them alike; the cluster's route each key to the node owning its slot.
+   * The open connection and its commands. A standalone (or Sentinel-found) server and a Redis
+   * Cluster share the command interface; the cluster's route each key to the node owning its slot.
    */
-  private record Live(
-      StatefulConnection<byte[], byte[]> connection, RedisScriptingAsyncCommands<byte[], byte[]> scripts,
-      RedisStringAsyncCommands<byte[], byte[]> strings, RedisKeyAsyncCommands<byte[], byte[]> keys) {}
+  private record Live(StatefulConnection<byte[], byte[]> connection, RedisClusterAsyncCommands<byte[], byte[]> commands) {}
   private AsyncProxyManager<Object> proxyManager;
   /** One proxy per key, so the batching optimization sees concurrent requests for that key. */
   private final Cache<String, AsyncBucketProxy> proxies = Caffeine.newBuilder()
@@ -120,33 +115,28 @@ public final class RedisBucketStore {
           .build();
       uri = RedisURI.create(config.url());
       uri.setTimeout(config.timeout());
-      SocketOptions socket = SocketOptions.builder().connectTimeout(config.connectTimeout()).build();
+      ClientOptions options = ClientOptions.builder()
+          .autoReconnect(true)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .timeoutOptions(TimeoutOptions.enabled(config.timeout()))
+          .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).build())
+          .build();
       if (config.cluster()) {
         cluster = RedisClusterClient.create(resources, uri);
-        cluster.setOptions(ClusterClientOptions.builder()
-            .autoReconnect(true)
+        cluster.setOptions(ClusterClientOptions.builder(options)
             // A cluster connection opens its per-node connections on first use: commands wait
             // for them, in a bounded queue, and each decision is still bounded by the timeout.
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
             .requestQueueSize(1024)
-            .timeoutOptions(TimeoutOptions.enabled(config.timeout()))
-            .socketOptions(socket)
             // Follow failovers and resharding: on MOVED/ASK redirects and lost nodes, and every 30 s.
             .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                 .enablePeriodicRefresh(Duration.ofSeconds(30))
                 .enableAllAdaptiveRefreshTriggers()
                 .build())
             .build());
-        client = cluster;
       } else {
         standalone = RedisClient.create(resources, uri);
-        standalone.setOptions(ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(config.timeout()))
-            .socketOptions(socket)
-            .build());
-        client = standalone;
+        standalone.setOptions(options);
       }
       proxyManager = new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new ConnectionApi())
           .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
@@ -175,14 +165,8 @@ public final class RedisBucketStore {
     CompletableFuture<Live> opening = cluster != null
         // The cluster's slot map is read first (an async connect needs it), then the connection.
         ? cluster.refreshPartitionsAsync().toCompletableFuture()
-            .thenCompose(v -> cluster.connectAsync(ByteArrayCodec.INSTANCE)).thenApply(c -> {
-          var commands = c.async();
-          return new Live(c, commands, commands, commands);
-        })
-        : standalone.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture().thenApply(c -> {
-          var commands = c.async();
-          return new Live(c, commands, commands, commands);
-        });
+            .thenCompose(v -> cluster.connectAsync(ByteArrayCodec.INSTANCE)).thenApply(c -> new Live(c, c.async()))
+        : standalone.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture().thenApply(c -> new Live(c, c.async()));
     opening.whenComplete((c, e) -> {
       connecting.set(false);
       if (e != null) {
@@ -257,6 +241,7 @@ public final class RedisBucketStore {
   /** Closes the connection and the client without blocking the caller. */
   Future<Void> close(Vertx vertx) {
     closed = true;
+    AbstractRedisClient client = cluster != null ? cluster : standalone;
     if (client == null) {
       return Future.succeededFuture();
     }
@@ -309,19 +294,19 @@ public final class RedisBucketStore {
       for (int i = 0; i < keys.length; i++) {
         binaryKeys[i] = (byte[]) keys[i];
       }
-      return c.scripts().eval(script, scriptOutputType, binaryKeys, args);
+      return c.commands().eval(script, scriptOutputType, binaryKeys, args);
     }
 
     @Override
     public RedisFuture<byte[]> get(Object key) {
       Live c = connection.get();
-      return c == null ? notConnected() : c.strings().get((byte[]) key);
+      return c == null ? notConnected() : c.commands().get((byte[]) key);
     }
 
     @Override
     public RedisFuture<?> delete(Object key) {
       Live c = connection.get();
-      return c == null ? notConnected() : c.keys().del((byte[]) key);
+      return c == null ? notConnected() : c.commands().del((byte[]) key);
     }
 
     private <V> RedisFuture<V> notConnected() {

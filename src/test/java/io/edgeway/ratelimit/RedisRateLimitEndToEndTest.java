@@ -69,6 +69,24 @@ class RedisRateLimitEndToEndTest {
     }
   }
 
+  /** A gateway with one route, /api/**, limited per X-Client in cluster scope (deny) on the given store. */
+  private String limitedPerClient(String redisStore, int capacity) {
+    return """
+        rate-limit-store:
+          redis: %s
+        routes:
+          - id: api
+            match: { path: /api/** }
+            upstream: { targets: [ { url: %s } ] }
+            filters:
+              - rate-limit:
+                  key: header:X-Client
+                  limits: [ { capacity: %d, period: 1h } ]
+                  scope: cluster
+                  on-store-failure: deny
+        """.formatted(redisStore, upstream.url(), capacity);
+  }
+
   /** Polls (bounded) what a Sentinel says, through Lettuce's Sentinel API. */
   private static <T> T awaitSentinel(RedisServer sentinel, String what,
       java.util.function.Function<io.lettuce.core.sentinel.api.sync.RedisSentinelCommands<String, String>, T> query,
@@ -95,20 +113,8 @@ class RedisRateLimitEndToEndTest {
     RedisServer sentinel = RedisServer.startSentinel(tempDir.resolve("sentinel"), redis, "edgeway");
     try {
       awaitSentinel(sentinel, "the sentinel sees the replica", c -> c.replicas("edgeway").size(), n -> n == 1);
-      TestGateway gateway = start("""
-          rate-limit-store:
-            redis: { url: "redis-sentinel://127.0.0.1:%d#edgeway", timeout: 2s, cool-down: 200ms }
-          routes:
-            - id: api
-              match: { path: /api/** }
-              upstream: { targets: [ { url: %s } ] }
-              filters:
-                - rate-limit:
-                    key: header:X-Client
-                    limits: [ { capacity: 3, period: 1h } ]
-                    scope: cluster
-                    on-store-failure: deny
-          """.formatted(sentinel.port(), upstream.url()));
+      TestGateway gateway = start(limitedPerClient(
+          "{ url: \"redis-sentinel://127.0.0.1:" + sentinel.port() + "#edgeway\", timeout: 2s, cool-down: 200ms }", 3));
       GatewayClient admin = new GatewayClient(vertx, gateway.adminPort());
       awaitConnected(admin);
       assertThat(store(admin).getString("address")).isEqualTo("127.0.0.1:" + sentinel.port() + "#edgeway");
@@ -154,20 +160,7 @@ class RedisRateLimitEndToEndTest {
   void twoGatewaysOnARedisClusterAdmitEachKeysLimitWithBucketsSpreadOverTheNodes() throws Exception {
     List<RedisServer> nodes = RedisServer.startCluster(tempDir.resolve("cluster"), 3);
     try {
-      String yaml = """
-          rate-limit-store:
-            redis: { url: "%s", cluster: true, timeout: 2s }
-          routes:
-            - id: api
-              match: { path: /api/** }
-              upstream: { targets: [ { url: %s } ] }
-              filters:
-                - rate-limit:
-                    key: header:X-Client
-                    limits: [ { capacity: 2, period: 1h } ]
-                    scope: cluster
-                    on-store-failure: deny
-          """.formatted(nodes.get(0).uri(), upstream.url());
+      String yaml = limitedPerClient("{ url: \"" + nodes.get(0).uri() + "\", cluster: true, timeout: 2s }", 2);
       List<GatewayClient> gateways = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         TestGateway gateway = start(yaml);
