@@ -3,6 +3,7 @@ package io.edgeway.proxy;
 import static java.util.Objects.requireNonNull;
 
 import io.edgeway.exchange.DefaultExchange;
+import io.edgeway.http.BodyFraming;
 import io.edgeway.http.HopByHopHeaders;
 import io.edgeway.spi.AttributeKey;
 import io.edgeway.spi.Body;
@@ -23,10 +24,12 @@ import io.vertx.core.http.RequestOptions;
 
 /**
  * The terminal step of every chain: one attempt against one target chosen by the balancer, on a
- * connection from this loop's pool for that target. The request body streams to the upstream; the
- * response body is handed back as a paused stream, except a small one of announced size, which
- * is read whole first ({@link #BUFFERED_BODY_LIMIT}). Response timeout covers the wait for the
- * status line; once headers arrive the idle timeout guards the body ({@link TimeoutQueue}).
+ * connection from this loop's pool for that target. The request body streams to the upstream, with
+ * framing derived from the body ({@link BodyFraming}), and the request ends only when the client's
+ * body ended correctly. The response body is handed back as a paused stream, except a small one
+ * of announced size, which is read whole first ({@link #BUFFERED_BODY_LIMIT}). The response
+ * timeout runs from the end of the request to the status line; once headers arrive the idle
+ * timeout guards the body ({@link TimeoutQueue}).
  */
 public final class UpstreamCall implements FilterChain {
   /**
@@ -83,16 +86,17 @@ public final class UpstreamCall implements FilterChain {
     Body body = request.body();
     // Upgrade survives hop-by-hop stripping only on routes with websocket: true.
     boolean upgrade = headers.contains(HttpHeaders.UPGRADE);
+    if (!upgrade) {
+      BodyFraming.apply(headers, body);
+    }
     Upstream.Loop loop = upstream.loop(vertx, ex.loopIndex());
     ConnectionPool pool = loop.pool(target);
     TimeoutQueue responseTimeouts = loop.responseTimeouts(attemptTimeout);
     return pool.acquire()
         .compose(pooled -> pooled.connection.request(options)
-            .compose(req -> {
-              TimeoutQueue.Timeout timeout = responseTimeouts.start(req);
-              return (upgrade ? req.connect() : send(req, body)).andThen(ar -> timeout.cancel());
-            })
-            .transform(ar -> afterResponseHead(loop, pool, pooled, ar, upgrade)))
+            .transform(ar -> ar.succeeded()
+                ? exchange(loop, pool, pooled, ar.result(), body, upgrade, responseTimeouts)
+                : closeAndFail(pooled, ar.cause())))
         .transform(ar -> {
           target.requestEnded();
           Long spent = ex.get(StandardAttributes.UPSTREAM_NANOS);
@@ -104,7 +108,7 @@ public final class UpstreamCall implements FilterChain {
             GatewayException failure = cause instanceof GatewayException ge ? ge
                 : UpstreamFailure.classify(cause).exception();
             if (failure != UpstreamFailure.BUSY.exception() && failure.status() >= 500) {
-              // A saturated local pool, or a client body over the limit (413), says nothing
+              // A saturated local pool, or a client body that failed (4xx), says nothing
               // about the target's health.
               monitor.attemptFailed(target);
             }
@@ -123,22 +127,91 @@ public final class UpstreamCall implements FilterChain {
         });
   }
 
+  private static <T> Future<T> closeAndFail(ConnectionPool.Pooled pooled, Throwable cause) {
+    pooled.connection.close();
+    return Future.failedFuture(cause);
+  }
+
+  /**
+   * Sends the request and waits for the response head. The response timeout runs from the moment
+   * the whole request was handed to the connection (nginx's {@code proxy_read_timeout} model): a
+   * slow upload is bounded by the client-side body deadlines, not charged to the upstream. When
+   * the client's body fails, the request is reset, never ended, and the exchange fails with the
+   * body's own (4xx) error.
+   */
+  private static Future<Head> exchange(
+      Upstream.Loop loop, ConnectionPool pool, ConnectionPool.Pooled pooled, HttpClientRequest req, Body body,
+      boolean upgrade, TimeoutQueue responseTimeouts) {
+    if (upgrade) {
+      TimeoutQueue.Timeout timeout = responseTimeouts.start(req);
+      return req.connect()
+          .andThen(ar -> timeout.cancel())
+          .transform(ar -> afterResponseHead(loop, pool, pooled, ar, Future.succeededFuture(), true));
+    }
+    ResponseWait wait = new ResponseWait(req, send(req, body), responseTimeouts);
+    return wait.head().transform(ar -> afterResponseHead(loop, pool, pooled, ar, wait.sent, false));
+  }
+
+  /** Writes the body: whole and ended, or reset (never ended) when it fails. */
+  private static Future<Void> send(HttpClientRequest req, Body body) {
+    if (body.isBuffered()) {
+      return body.length() == 0 ? req.end() : req.end(body.buffer());
+    }
+    if (body.length() < 0) {
+      req.setChunked(true);
+    }
+    return BodyFraming.pipe(body, req).onFailure(cause -> req.reset(0, cause));
+  }
+
+  /** The wait for one response head: the response timeout starts once the request was sent. */
+  private static final class ResponseWait {
+    private final HttpClientRequest request;
+    private final Future<Void> sent;
+    private TimeoutQueue.Timeout timeout;
+
+    ResponseWait(HttpClientRequest request, Future<Void> sent, TimeoutQueue responseTimeouts) {
+      this.request = request;
+      this.sent = sent;
+      sent.onSuccess(v -> {
+        if (!request.response().isComplete()) {
+          timeout = responseTimeouts.start(request);
+        }
+      });
+    }
+
+    Future<HttpClientResponse> head() {
+      return request.response()
+          .andThen(ar -> {
+            if (timeout != null) {
+              timeout.cancel();
+            }
+          })
+          .recover(cause -> Future.failedFuture(
+              sent.failed() && sent.cause() instanceof GatewayException bodyFailure ? bodyFailure : cause));
+    }
+  }
+
   /**
    * Once the headers arrived, the body is under the idle timeout, and the connection goes back to
-   * the pool when the whole response was read. A failed exchange (or a body abandoned half-way,
-   * which resets the stream) closes the connection instead; a WebSocket tunnel keeps it until the
-   * tunnel ends.
+   * the pool when the whole response was read and the whole request was sent. A failed exchange,
+   * an invalid status, or a body abandoned half-way (which resets the stream) closes the
+   * connection instead; a WebSocket tunnel keeps it until the tunnel ends.
    */
   private static Future<Head> afterResponseHead(
       Upstream.Loop loop, ConnectionPool pool, ConnectionPool.Pooled pooled, AsyncResult<HttpClientResponse> ar,
-      boolean upgrade) {
+      Future<Void> sent, boolean upgrade) {
     if (ar.failed()) {
-      pooled.connection.close();
-      return Future.failedFuture(ar.cause());
+      return closeAndFail(pooled, ar.cause());
     }
     HttpClientResponse response = ar.result();
-    if (upgrade && response.statusCode() == 101) {
+    int status = response.statusCode();
+    if (upgrade && status == 101) {
       return Future.succeededFuture(new Head(response, null));
+    }
+    if (status < 200 || status > 599) {
+      // A 1xx left over (101 to a request that asked for no upgrade) or a status outside HTTP's
+      // range: nothing a client could be given, and nothing the connection can be trusted after.
+      return closeAndFail(pooled, UpstreamFailure.BAD_RESPONSE.exception());
     }
     TimeoutQueue.Timeout idle = loop.idleTimeouts().start(response.request());
     // Read before the hop-by-hop headers are stripped from this very map.
@@ -146,24 +219,21 @@ public final class UpstreamCall implements FilterChain {
     pooled.keepAliveNanos = KeepAlive.timeoutNanos(response.headers());
     response.end().onComplete(end -> {
       idle.cancel();
-      if (end.succeeded() && reusable) {
-        pool.release(pooled);
-      } else {
-        pooled.connection.close();
-      }
+      // An early response (before the whole request was sent) frees the connection only once
+      // the request is complete too.
+      sent.onComplete(request -> {
+        if (end.succeeded() && request.succeeded() && reusable) {
+          pool.release(pooled);
+        } else {
+          pooled.connection.close();
+        }
+      });
     });
     return Future.succeededFuture(new Head(response, idle));
   }
 
   /** The response headers, and the idle timeout its body is under (none for a WebSocket tunnel). */
   private record Head(HttpClientResponse response, TimeoutQueue.Timeout bodyIdle) {}
-
-  private Future<HttpClientResponse> send(HttpClientRequest req, Body body) {
-    if (body.isBuffered()) {
-      return body.length() == 0 ? req.send() : req.send(body.buffer());
-    }
-    return req.send(body.stream());
-  }
 
   private static Future<GatewayResponse> toGatewayResponse(
       HttpClientResponse response, TimeoutQueue.Timeout bodyIdle) {

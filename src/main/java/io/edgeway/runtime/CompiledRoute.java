@@ -14,11 +14,12 @@ import io.edgeway.spi.FilterChain;
  * @param chain the head of the filter chain (ends with the upstream call)
  * @param upstream the route's upstream targets and pools
  * @param maxBodyBytes request body limit
+ * @param requestBodyTimeoutNanos how long the whole client upload may take
  * @param websocket whether WebSocket upgrades pass through on this route
  * @param config the configuration it was compiled from (for the admin API)
  */
 public record CompiledRoute(
-    String id, FilterChain chain, Upstream upstream, long maxBodyBytes, boolean websocket,
+    String id, FilterChain chain, Upstream upstream, long maxBodyBytes, long requestBodyTimeoutNanos, boolean websocket,
     RouteConfig config) {
 
   public CompiledRoute {

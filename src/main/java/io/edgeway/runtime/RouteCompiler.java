@@ -77,7 +77,7 @@ public final class RouteCompiler {
       UpstreamCall call = new UpstreamCall(vertx, upstream, Boolean.TRUE.equals(route.preserveHost()));
       long maxBody = route.maxBodySize() != null ? route.maxBodySize().bytes() : defaultMaxBody;
       CompiledRoute compiledRoute = new CompiledRoute(route.id(), FilterChains.link(filters, call), upstream, maxBody,
-          Boolean.TRUE.equals(route.websocket()), route);
+          route.upstream().timeouts().requestBody().toNanos(), Boolean.TRUE.equals(route.websocket()), route);
       compiled.add(compiledRoute);
       table.add(new RouteSpec<>(route.id(), route.match().path(),
           route.match().methods() == null ? Set.of() : new LinkedHashSet<>(route.match().methods()),

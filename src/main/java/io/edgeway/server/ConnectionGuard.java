@@ -3,20 +3,30 @@ package io.edgeway.server;
 import io.vertx.core.http.HttpConnection;
 
 /**
- * Per-connection deadlines a slow client must not escape (slowloris): the request headers must be
- * complete within the header-read timeout of the connection's opening (for later requests on a
- * keep-alive connection: within keep-alive idle + header-read timeout of the previous response),
- * and a request body must not stall for longer than the body-idle timeout. A sweeper checks the
- * deadlines once a second, so the request path only writes two fields.
+ * Per-connection deadlines a slow client must not escape, and whether the connection is done.
+ *
+ * <ul>
+ *   <li>Headers (slowloris): the first request's headers must be complete within the header-read
+ *       timeout of the connection's opening; a later request's within keep-alive idle +
+ *       header-read timeout of the previous response.
+ *   <li>Body: once the gateway starts reading a request body, it must not stall for longer than
+ *       the body-idle timeout, and must end within the route's request-body timeout. A body that
+ *       misses either fails with {@link BodyFailure#TIMEOUT} (408, upstream request reset).
+ *   <li>Closing: once the gateway decided to close the connection (a rejected request, a body it
+ *       will not read), no request pipelined behind is dispatched.
+ * </ul>
+ *
+ * A sweeper on the connection's event loop checks the deadlines once a second, so the request
+ * path only writes a few fields.
  */
 final class ConnectionGuard {
   final HttpConnection connection;
   private long headersDeadlineNanos;
-  private long lastBodyActivityNanos;
   private boolean answeredARequest;
-
-  /** A guard for requests whose connection is not tracked (never expires). */
-  static final ConnectionGuard NONE = new ConnectionGuard(null, 0);
+  private boolean closing;
+  private RequestBodyStream body;
+  private long lastBodyActivityNanos;
+  private long bodyDeadlineNanos;
 
   ConnectionGuard(HttpConnection connection, long headersDeadlineNanos) {
     this.connection = connection;
@@ -32,12 +42,29 @@ final class ConnectionGuard {
     answeredARequest = true;
   }
 
-  void bodyActivity() {
-    lastBodyActivityNanos = System.nanoTime();
+  /** The gateway started reading {@code body}; from now on its deadlines run. */
+  void bodyStarted(RequestBodyStream body, long now, long requestBodyTimeoutNanos) {
+    this.body = body;
+    this.lastBodyActivityNanos = now;
+    this.bodyDeadlineNanos = now + requestBodyTimeoutNanos;
   }
 
-  void bodyEnded() {
-    lastBodyActivityNanos = 0;
+  void bodyActivity(long now) {
+    lastBodyActivityNanos = now;
+  }
+
+  /** The body ended or failed: no body deadline runs any more. */
+  void bodyDone() {
+    body = null;
+  }
+
+  /** Nothing more from this connection is dispatched; it closes after the current response. */
+  void markClosing() {
+    closing = true;
+  }
+
+  boolean isClosing() {
+    return closing;
   }
 
   /**
@@ -50,15 +77,22 @@ final class ConnectionGuard {
     return !answeredARequest && headersLate(now);
   }
 
-  /** True when the connection missed a deadline and must be closed. */
-  boolean expired(long now, long bodyIdleNanos) {
-    if (headersLate(now)) {
-      return true;
-    }
-    return lastBodyActivityNanos != 0 && now - lastBodyActivityNanos > bodyIdleNanos;
+  /** True when the connection's headers are late: it must be closed. */
+  boolean headersLate(long now) {
+    return headersDeadlineNanos != 0 && now - headersDeadlineNanos > 0;
   }
 
-  private boolean headersLate(long now) {
-    return headersDeadlineNanos != 0 && now - headersDeadlineNanos > 0;
+  /**
+   * Fails the body being read when it stalled or ran past its deadline; the request's dispatcher
+   * then answers 408 and closes. Returns true when it did.
+   */
+  boolean failLateBody(long now, long bodyIdleNanos) {
+    RequestBodyStream late = body;
+    if (late == null || (now - lastBodyActivityNanos <= bodyIdleNanos && now - bodyDeadlineNanos <= 0)) {
+      return false;
+    }
+    body = null;
+    late.fail(BodyFailure.TIMEOUT);
+    return true;
   }
 }

@@ -103,17 +103,18 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void sweep() {
     long now = System.nanoTime();
-    List<ConnectionGuard> expired = null;
+    List<ConnectionGuard> late = null;
     for (ConnectionGuard guard : guards.values()) {
-      if (guard.expired(now, settings.bodyIdleTimeoutNanos())) {
-        if (expired == null) {
-          expired = new ArrayList<>();
+      // A late body fails its request (408, upstream reset; the dispatcher closes afterwards).
+      if (!guard.failLateBody(now, settings.bodyIdleTimeoutNanos()) && guard.headersLate(now)) {
+        if (late == null) {
+          late = new ArrayList<>();
         }
-        expired.add(guard);
+        late.add(guard);
       }
     }
-    if (expired != null) {
-      for (ConnectionGuard guard : expired) {
+    if (late != null) {
+      for (ConnectionGuard guard : late) {
         guards.remove(guard.connection);
         if (guard.firstHeadersTimedOut(now)) {
           HeaderTimeout.answer(guard.connection);

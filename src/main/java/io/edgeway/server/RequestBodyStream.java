@@ -1,6 +1,5 @@
 package io.edgeway.server;
 
-import io.edgeway.spi.GatewayException;
 import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -8,66 +7,142 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.streams.ReadStream;
 
 /**
- * The client's request body as a stream for the upstream call. It enforces the route's body limit
- * while streaming (a chunked body that grows past it fails with 413 and nothing past the limit is
- * forwarded), sends {@code 100 Continue} only when someone starts reading (so a request rejected
- * by a filter never invites its body), and reports read activity for the body-idle timeout.
+ * The client's request body as a stream for the upstream call (or a filter that buffers it).
+ *
+ * <p>It ends only when the client's body ended correctly. Any other end is a {@link BodyFailure}
+ * reported to the reader's exception handler, never to its end handler: broken chunked framing,
+ * the route's body limit passed while streaming (nothing past the limit is forwarded), a stall or
+ * an overlong upload ({@link ConnectionGuard}), or the client going away. A reader that subscribes
+ * after the failure gets it at once. The upstream call resets its request on such a failure, so
+ * the upstream never sees a shorter body as a complete request.
+ *
+ * <p>Nothing is read until someone asks for the body: then {@code 100 Continue} is sent (so a
+ * request a filter rejects never invites its body) and the body deadlines start.
  */
 final class RequestBodyStream implements ReadStream<Buffer> {
-  static final GatewayException TOO_LARGE =
-      new GatewayException(413, "payload_too_large", "Request body exceeds the route's limit");
-
   private final HttpServerRequest request;
   private final long maxBytes;
   private final boolean expectContinue;
   private final ConnectionGuard guard;
+  private final long requestBodyTimeoutNanos;
   private long received;
-  private boolean continueSent;
-  private boolean failed;
+  private boolean started;
+  private boolean ended;
+  private BodyFailure failure;
   private Handler<Throwable> exceptionHandler;
   private Handler<Buffer> dataHandler;
+  private Handler<Void> endHandler;
   private Runnable onMalformed;
 
-  RequestBodyStream(HttpServerRequest request, long maxBytes, boolean expectContinue, ConnectionGuard guard) {
+  RequestBodyStream(
+      HttpServerRequest request, long maxBytes, boolean expectContinue, ConnectionGuard guard,
+      long requestBodyTimeoutNanos) {
     this.request = request;
     this.maxBytes = maxBytes;
     this.expectContinue = expectContinue;
     this.guard = guard;
-    // Installed now, not when the upstream starts reading: a body whose framing breaks while a
-    // filter still runs must be answered too.
+    this.requestBodyTimeoutNanos = requestBodyTimeoutNanos;
+    // Installed now (the request is paused), not when a reader subscribes: a body that fails
+    // while a filter still runs must be noticed too.
     request.exceptionHandler(this::requestFailed);
+    request.handler(this::onData);
+    request.endHandler(v -> onEnd());
   }
 
-  /** Runs when the body's framing is invalid, before the connection is closed. */
+  /** Runs when the body's framing is invalid, before Vert.x closes the connection. */
   void onMalformed(Runnable handler) {
     this.onMalformed = handler;
-  }
-
-  private void requestFailed(Throwable failure) {
-    // Netty's HTTP decoder reports broken chunked framing as a DecoderException or, for a chunk
-    // size that is not hex, a NumberFormatException; a client that went away is neither.
-    if (onMalformed != null && (failure instanceof DecoderException || failure instanceof IllegalArgumentException)) {
-      onMalformed.run();
-    }
-    Handler<Throwable> eh = exceptionHandler;
-    if (eh != null) {
-      eh.handle(failure);
-    }
   }
 
   long bytesReceived() {
     return received;
   }
 
-  boolean exceededLimit() {
-    return failed;
+  /** Why the body did not end correctly, or null. */
+  BodyFailure failure() {
+    return failure;
   }
 
-  private void sendContinueOnce() {
-    if (expectContinue && !continueSent) {
-      continueSent = true;
-      request.response().writeContinue();
+  /**
+   * Fails the body: no more of it is forwarded and the reader's exception handler is told (the
+   * upstream request is reset). Called by the stream itself, and by the connection guard on a
+   * timeout. No effect once the body ended or failed.
+   */
+  void fail(BodyFailure why) {
+    if (failure != null || ended) {
+      return;
     }
+    failure = why;
+    guard.bodyDone();
+    if (why != BodyFailure.ABORTED) {
+      request.pause();
+    }
+    Handler<Throwable> handler = exceptionHandler;
+    if (started && handler != null) {
+      handler.handle(why.exception());
+    }
+  }
+
+  private void requestFailed(Throwable cause) {
+    if (failure != null || ended) {
+      return;
+    }
+    // Netty's HTTP decoder reports broken chunked framing as a DecoderException or, for a chunk
+    // size that is not hex, a NumberFormatException; a client that went away is neither.
+    boolean malformed = cause instanceof DecoderException || cause instanceof IllegalArgumentException;
+    fail(malformed ? BodyFailure.MALFORMED : BodyFailure.ABORTED);
+    if (malformed && onMalformed != null) {
+      onMalformed.run();
+    }
+  }
+
+  private void onData(Buffer chunk) {
+    if (failure != null) {
+      return;
+    }
+    received += chunk.length();
+    guard.bodyActivity(System.nanoTime());
+    if (received > maxBytes) {
+      fail(BodyFailure.TOO_LARGE);
+      return;
+    }
+    Handler<Buffer> handler = dataHandler;
+    if (handler != null) {
+      handler.handle(chunk);
+    }
+  }
+
+  private void onEnd() {
+    if (failure != null) {
+      return;
+    }
+    ended = true;
+    guard.bodyDone();
+    Handler<Void> handler = endHandler;
+    if (handler != null) {
+      handler.handle(null);
+    }
+  }
+
+  /** The first read: invite the body, start its deadlines, or report an earlier failure. */
+  private boolean start() {
+    if (!started) {
+      started = true;
+      if (failure == null) {
+        if (expectContinue) {
+          request.response().writeContinue();
+        }
+        guard.bodyStarted(this, System.nanoTime(), requestBodyTimeoutNanos);
+      }
+    }
+    if (failure != null) {
+      Handler<Throwable> handler = exceptionHandler;
+      if (handler != null) {
+        handler.handle(failure.exception());
+      }
+      return false;
+    }
+    return true;
   }
 
   @Override
@@ -79,28 +154,12 @@ final class RequestBodyStream implements ReadStream<Buffer> {
   @Override
   public ReadStream<Buffer> handler(Handler<Buffer> handler) {
     this.dataHandler = handler;
-    if (handler == null) {
-      request.handler(null);
-      return this;
-    }
-    sendContinueOnce();
-    request.handler(chunk -> {
-      if (failed) {
-        return;
-      }
-      received += chunk.length();
-      guard.bodyActivity();
-      if (received > maxBytes) {
-        failed = true;
-        request.pause();
-        Handler<Throwable> eh = exceptionHandler;
-        if (eh != null) {
-          eh.handle(TOO_LARGE);
-        }
-        return;
-      }
-      dataHandler.handle(chunk);
-    });
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> endHandler(Handler<Void> handler) {
+    this.endHandler = handler;
     return this;
   }
 
@@ -112,26 +171,17 @@ final class RequestBodyStream implements ReadStream<Buffer> {
 
   @Override
   public ReadStream<Buffer> resume() {
-    sendContinueOnce();
-    request.resume();
+    if (start()) {
+      request.resume();
+    }
     return this;
   }
 
   @Override
   public ReadStream<Buffer> fetch(long amount) {
-    sendContinueOnce();
-    request.fetch(amount);
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
-    request.endHandler(endHandler == null ? null : v -> {
-      guard.bodyEnded();
-      if (!failed) {
-        endHandler.handle(null);
-      }
-    });
+    if (start()) {
+      request.fetch(amount);
+    }
     return this;
   }
 }

@@ -3,6 +3,7 @@ package io.edgeway.server;
 import io.edgeway.exchange.DefaultExchange;
 import io.edgeway.exchange.DefaultGatewayRequest;
 import io.edgeway.exchange.ProblemResponses;
+import io.edgeway.http.BodyFraming;
 import io.edgeway.http.CanonicalPath;
 import io.edgeway.http.EdgeRejection;
 import io.edgeway.http.ForwardedHeaders;
@@ -51,8 +52,6 @@ final class RequestDispatcher {
   private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
   private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
   private static final EdgeRejection MALFORMED = new EdgeRejection(400, "bad_request", "Malformed HTTP request", true);
-  private static final EdgeRejection MALFORMED_BODY =
-      new EdgeRejection(400, "bad_request", "Malformed request body framing", true);
   private static final EdgeRejection LINE_TOO_LONG = new EdgeRejection(414, "uri_too_long", "Request line too long", true);
   private static final EdgeRejection HEADERS_TOO_LARGE =
       new EdgeRejection(431, "headers_too_large", "Request header fields too large", true);
@@ -76,15 +75,16 @@ final class RequestDispatcher {
 
   void handle(HttpServerRequest req) {
     long start = System.nanoTime();
-    ConnectionGuard guard = guards.get(req.connection());
-    if (guard != null) {
-      guard.requestStarted();
-    }
     MultiMap headers = req.headers();
     boolean hasBody = hasBody(headers);
     if (hasBody) {
       req.pause();
     }
+    ConnectionGuard guard = guardOf(req);
+    if (guard.isClosing()) {
+      return; // pipelined behind a request the gateway refused: never dispatched
+    }
+    guard.requestStarted();
     String requestId = headers.get(X_REQUEST_ID);
     if (requestId == null || !RequestIds.isWellFormed(requestId)) {
       requestId = RequestIds.generate();
@@ -140,7 +140,7 @@ final class RequestDispatcher {
     long contentLength = contentLength(headers);
     if (contentLength > route.maxBodyBytes()) {
       DefaultExchange ex = newExchange(req, requestId, trace, route.id(), path, host, start);
-      reject(req, guard, ex, new EdgeRejection(413, "payload_too_large", "Request body exceeds the route's limit", true));
+      reject(req, guard, ex, BodyFailure.TOO_LARGE.rejection());
       return;
     }
 
@@ -152,6 +152,7 @@ final class RequestDispatcher {
     } else {
       HopByHopHeaders.stripRequest(headers);
     }
+    boolean expectContinue = "100-continue".equalsIgnoreCase(headers.get(HttpHeaders.EXPECT));
     headers.remove(HttpHeaders.EXPECT);
     String scheme = req.scheme() == null ? "http" : req.scheme();
     HostAndPort authority = req.authority();
@@ -164,8 +165,7 @@ final class RequestDispatcher {
     RequestBodyStream bodyStream = null;
     Body body = Body.empty();
     if (hasBody) {
-      bodyStream = new RequestBodyStream(req, route.maxBodyBytes(), "100-continue".equalsIgnoreCase(req.getHeader("Expect")),
-          guard == null ? ConnectionGuard.NONE : guard);
+      bodyStream = new RequestBodyStream(req, route.maxBodyBytes(), expectContinue, guard, route.requestBodyTimeoutNanos());
       body = Body.stream(bodyStream, contentLength, null);
     }
     Map<String, String> params = found.params().asMap();
@@ -194,10 +194,11 @@ final class RequestDispatcher {
     } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
       rejection = HEADERS_TOO_LARGE;
     }
-    ConnectionGuard guard = guards.get(req.connection());
-    if (guard != null) {
-      guard.requestStarted();
+    ConnectionGuard guard = guardOf(req);
+    if (guard.isClosing()) {
+      return;
     }
+    guard.requestStarted();
     reject(req, guard, newExchange(req, RequestIds.generate(), TraceContext.fromHeader(null), null, null, null, start),
         rejection);
   }
@@ -210,7 +211,7 @@ final class RequestDispatcher {
   private void rejectMalformedBody(HttpServerRequest req, ConnectionGuard guard, DefaultExchange ex,
       RequestBodyStream body) {
     if (!ex.isCompleted() && !req.response().headWritten()) {
-      reject(req, guard, ex, body, MALFORMED_BODY);
+      reject(req, guard, ex, body, BodyFailure.MALFORMED.rejection());
     }
   }
 
@@ -219,11 +220,14 @@ final class RequestDispatcher {
       AsyncResult<GatewayResponse> ar) {
     GatewayResponse response;
     String errorCode = null;
-    if (body != null && body.exceededLimit()) {
+    BodyFailure bodyFailure = body == null ? null : body.failure();
+    if (bodyFailure != null) {
+      // The client's body failed (the upstream request, if any, was reset): whatever the chain
+      // produced, the answer is the body's failure, and the connection closes.
       if (ar.succeeded()) {
         ar.result().body().discard();
       }
-      reject(req, guard, ex, new EdgeRejection(413, "payload_too_large", "Request body exceeds the route's limit", true));
+      reject(req, guard, ex, body, bodyFailure.rejection());
       return;
     }
     if (ar.succeeded() && Boolean.TRUE.equals(ex.get(WebSocketTunnel.TUNNELLED))) {
@@ -272,9 +276,20 @@ final class RequestDispatcher {
       GatewayResponse response, String errorCode, boolean closeAfter) {
     HttpServerResponse out = req.response();
     Body body = response.body();
+    if (closeAfter) {
+      guard.markClosing();
+    }
     if (out.ended() || out.closed()) {
       body.discard();
       finish(ex, response.status(), errorCode, bodyStream, out, true);
+      return;
+    }
+    if (out.headWritten()) {
+      // Part of an answer is out already (an early upstream response whose client body then
+      // failed): nothing but the close can follow.
+      body.discard();
+      finish(ex, response.status(), errorCode, bodyStream, out, true);
+      req.connection().close();
       return;
     }
     out.setStatusCode(response.status());
@@ -289,19 +304,23 @@ final class RequestDispatcher {
       finish(ex, response.status(), errorCode, bodyStream, out, false);
       if (closeAfter) {
         req.connection().close();
-      } else if (guard != null) {
+      } else {
         guard.awaitNextRequest(System.nanoTime() + settings.keepAliveIdleNanos() + settings.headerReadTimeoutNanos());
       }
     });
+    boolean bodyAllowed = bodyAllowed(req.method(), response.status());
+    if (bodyAllowed) {
+      // HEAD, 204 and 304 keep the upstream's Content-Length: it describes a body not sent.
+      BodyFraming.apply(outHeaders, body);
+    }
     if (body.isBuffered()) {
       out.end(body.buffer());
       return;
     }
-    if (!outHeaders.contains(HttpHeaders.CONTENT_LENGTH) && req.version() != HttpVersion.HTTP_1_0
-        && bodyAllowed(req.method(), response.status())) {
+    if (body.length() < 0 && req.version() != HttpVersion.HTTP_1_0 && bodyAllowed) {
       out.setChunked(true);
     }
-    body.stream().pipe().endOnFailure(false).to(out).onFailure(t -> {
+    BodyFraming.pipe(body, out).onFailure(t -> {
       // Never let a truncated upstream body look complete: abort the client connection.
       log.debug("route {} request {}: response body aborted: {}", ex.routeId(), ex.requestId(), t.toString());
       out.reset();
@@ -335,6 +354,12 @@ final class RequestDispatcher {
         req.scheme(), settings.clientIpResolver().resolve(peer, req.headers()), Map.of(), req.headers(), Body.empty());
     return new DefaultExchange(requestId, trace.traceId(), trace.childTraceparent(), routeId, request, req, loopIndex,
         start);
+  }
+
+  /** The connection's guard; a throwaway one when the sweeper already dropped it (closing anyway). */
+  private ConnectionGuard guardOf(HttpServerRequest req) {
+    ConnectionGuard guard = guards.get(req.connection());
+    return guard != null ? guard : new ConnectionGuard(req.connection(), 0);
   }
 
   private static boolean hasBody(MultiMap headers) {

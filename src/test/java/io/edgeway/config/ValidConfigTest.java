@@ -73,7 +73,7 @@ class ValidConfigTest {
         new TargetConfig(new UpstreamUrl("http", "127.0.0.1", 9002), 2));
     assertThat(upstream.loadBalancing()).isEqualTo(LoadBalancing.ROUND_ROBIN);
     assertThat(upstream.hashOn()).isNull();
-    assertThat(upstream.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(60)));
+    assertThat(upstream.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60)));
     assertThat(upstream.pool()).isEqualTo(new PoolConfig(64, 256));
     assertThat(users.filters()).extracting(FilterSpec::name).containsExactly("request-headers", "response-headers");
     assertThat(users.filters().get(0).config().path()).isEqualTo("routes[0].filters[0].request-headers");
@@ -148,7 +148,7 @@ class ValidConfigTest {
     assertThat(route.maxBodySize()).isNull();
     assertThat(route.upstream().loadBalancing()).isEqualTo(LoadBalancing.ROUND_ROBIN);
     assertThat(route.upstream().timeouts())
-        .isEqualTo(new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(60)));
+        .isEqualTo(new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(60), Duration.ofSeconds(60)));
     assertThat(route.upstream().pool()).isEqualTo(new PoolConfig(64, 256));
     assertThat(route.upstream().targets().get(0).weight()).isEqualTo(1);
   }
