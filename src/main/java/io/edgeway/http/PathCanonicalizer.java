@@ -319,7 +319,8 @@ public final class PathCanonicalizer {
   }
 
   private static EdgeRejection pathRejection(String code, String title) {
-    // Path problems do not put the connection's framing in doubt, so keep-alive is fine.
-    return new EdgeRejection(400, code, title, false);
+    // The framing is intact, but a client sending such paths is probing: like every refusal at
+    // the edge, it closes the connection, so nothing pipelined behind it is served.
+    return new EdgeRejection(400, code, title);
   }
 }

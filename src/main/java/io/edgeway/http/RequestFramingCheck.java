@@ -40,50 +40,49 @@ import java.util.Map;
 public final class RequestFramingCheck {
 
   public static final EdgeRejection INVALID_METHOD =
-      close(400, "invalid_method", "Method is not an upper-case token");
+      new EdgeRejection(400, "invalid_method", "Method is not an upper-case token");
   public static final EdgeRejection UNSUPPORTED_VERSION =
-      close(505, "http_version_not_supported", "HTTP version not supported");
+      new EdgeRejection(505, "http_version_not_supported", "HTTP version not supported");
   public static final EdgeRejection INVALID_TARGET =
-      close(400, "invalid_target", "Invalid request target");
+      new EdgeRejection(400, "invalid_target", "Invalid request target");
   public static final EdgeRejection ASTERISK_TARGET =
-      close(400, "invalid_target", "Asterisk-form target is only allowed with OPTIONS");
+      new EdgeRejection(400, "invalid_target", "Asterisk-form target is only allowed with OPTIONS");
   public static final EdgeRejection FRAGMENT_IN_TARGET =
-      close(400, "fragment", "Fragment in request target");
+      new EdgeRejection(400, "fragment", "Fragment in request target");
   public static final EdgeRejection HOST_MISMATCH =
-      close(400, "host_mismatch", "Absolute-form target authority differs from Host");
+      new EdgeRejection(400, "host_mismatch", "Absolute-form target authority differs from Host");
   public static final EdgeRejection TOO_MANY_HEADERS =
-      close(431, "too_many_headers", "Too many header fields");
+      new EdgeRejection(431, "too_many_headers", "Too many header fields");
   public static final EdgeRejection INVALID_HEADER_NAME =
-      close(400, "invalid_header_name", "Header name is not a token");
+      new EdgeRejection(400, "invalid_header_name", "Header name is not a token");
   public static final EdgeRejection INVALID_HEADER_VALUE =
-      close(400, "invalid_header_value", "Control character in header value");
+      new EdgeRejection(400, "invalid_header_value", "Control character in header value");
   public static final EdgeRejection CONTENT_LENGTH_WITH_TRANSFER_ENCODING =
-      close(400, "ambiguous_framing", "Both Content-Length and Transfer-Encoding");
+      new EdgeRejection(400, "ambiguous_framing", "Both Content-Length and Transfer-Encoding");
   public static final EdgeRejection MULTIPLE_CONTENT_LENGTH =
-      close(400, "multiple_content_length", "More than one Content-Length");
+      new EdgeRejection(400, "multiple_content_length", "More than one Content-Length");
   public static final EdgeRejection INVALID_CONTENT_LENGTH =
-      close(400, "invalid_content_length", "Content-Length is not a decimal length");
+      new EdgeRejection(400, "invalid_content_length", "Content-Length is not a decimal length");
   public static final EdgeRejection INVALID_TRANSFER_ENCODING =
-      close(400, "invalid_transfer_encoding", "Transfer-Encoding must be exactly one final chunked");
+      new EdgeRejection(400, "invalid_transfer_encoding", "Transfer-Encoding must be exactly one final chunked");
   public static final EdgeRejection UNSUPPORTED_TRANSFER_ENCODING =
-      close(501, "unsupported_transfer_encoding", "Transfer coding not supported");
+      new EdgeRejection(501, "unsupported_transfer_encoding", "Transfer coding not supported");
   public static final EdgeRejection TRANSFER_ENCODING_IN_HTTP_1_0 =
-      close(400, "transfer_encoding_http_1_0", "Transfer-Encoding in an HTTP/1.0 request");
-  public static final EdgeRejection MISSING_HOST = close(400, "missing_host", "Missing Host header");
+      new EdgeRejection(400, "transfer_encoding_http_1_0", "Transfer-Encoding in an HTTP/1.0 request");
+  public static final EdgeRejection MISSING_HOST = new EdgeRejection(400, "missing_host", "Missing Host header");
   public static final EdgeRejection MULTIPLE_HOST =
-      close(400, "multiple_host", "More than one Host header");
-  public static final EdgeRejection INVALID_HOST = close(400, "invalid_host", "Invalid Host header");
+      new EdgeRejection(400, "multiple_host", "More than one Host header");
+  public static final EdgeRejection INVALID_HOST = new EdgeRejection(400, "invalid_host", "Invalid Host header");
   public static final EdgeRejection INVALID_CONNECTION_HEADER =
-      close(400, "invalid_connection_header", "Connection names a header that frames or routes the request");
+      new EdgeRejection(400, "invalid_connection_header", "Connection names a header that frames or routes the request");
   public static final EdgeRejection H2C_UPGRADE =
-      close(400, "h2c_upgrade_rejected", "Upgrade to h2c is not accepted");
+      new EdgeRejection(400, "h2c_upgrade_rejected", "Upgrade to h2c is not accepted");
   public static final EdgeRejection CONNECTION_SPECIFIC_HEADER =
-      close(400, "connection_specific_header", "Connection-specific header in an HTTP/2 request");
+      new EdgeRejection(400, "connection_specific_header", "Connection-specific header in an HTTP/2 request");
   public static final EdgeRejection EXPECTATION_FAILED =
-      close(417, "expectation_failed", "Only Expect: 100-continue is supported");
-  /** Framing is intact, so the connection may stay open. */
+      new EdgeRejection(417, "expectation_failed", "Only Expect: 100-continue is supported");
   public static final EdgeRejection AMBIGUOUS_CREDENTIALS =
-      new EdgeRejection(400, "ambiguous_credentials", "More than one Authorization header", false);
+      new EdgeRejection(400, "ambiguous_credentials", "More than one Authorization header");
 
   private static final int MAX_METHOD_LENGTH = 32;
   private static final int MAX_HOST_LENGTH = 255 + 1 + 5;
@@ -539,9 +538,5 @@ public final class RequestFramingCheck {
       port = port * 10 + (c - '0');
     }
     return port <= 65535;
-  }
-
-  private static EdgeRejection close(int status, String code, String title) {
-    return new EdgeRejection(status, code, title, true);
   }
 }

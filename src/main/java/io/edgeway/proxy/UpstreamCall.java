@@ -148,9 +148,14 @@ public final class UpstreamCall implements FilterChain {
           .andThen(ar -> timeout.cancel())
           .transform(ar -> afterResponseHead(loop, pool, pooled, ar, Future.succeededFuture(), true));
     }
+    // Every failure reaches the exchange through the response future; without a handler Vert.x
+    // would also log a reset (a client body that failed) as an error.
+    req.exceptionHandler(UpstreamCall::handledThroughResponse);
     ResponseWait wait = new ResponseWait(req, send(req, body), responseTimeouts);
     return wait.head().transform(ar -> afterResponseHead(loop, pool, pooled, ar, wait.sent, false));
   }
+
+  private static void handledThroughResponse(Throwable failure) {}
 
   /** Writes the body: whole and ended, or reset (never ended) when it fails. */
   private static Future<Void> send(HttpClientRequest req, Body body) {

@@ -24,7 +24,7 @@ enum BodyFailure {
   private final GatewayException exception;
 
   BodyFailure(int status, String code, String title) {
-    this.rejection = new EdgeRejection(status, code, title, true);
+    this.rejection = new EdgeRejection(status, code, title);
     this.exception = new GatewayException(status, code, title);
   }
 

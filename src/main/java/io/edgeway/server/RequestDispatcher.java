@@ -51,10 +51,10 @@ final class RequestDispatcher {
   // Header names with a cached hash (AsciiString): set/get on every request does not rehash them.
   private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
   private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
-  private static final EdgeRejection MALFORMED = new EdgeRejection(400, "bad_request", "Malformed HTTP request", true);
-  private static final EdgeRejection LINE_TOO_LONG = new EdgeRejection(414, "uri_too_long", "Request line too long", true);
+  private static final EdgeRejection MALFORMED = new EdgeRejection(400, "bad_request", "Malformed HTTP request");
+  private static final EdgeRejection LINE_TOO_LONG = new EdgeRejection(414, "uri_too_long", "Request line too long");
   private static final EdgeRejection HEADERS_TOO_LARGE =
-      new EdgeRejection(431, "headers_too_large", "Request header fields too large", true);
+      new EdgeRejection(431, "headers_too_large", "Request header fields too large");
 
   /** The {@code Allow} of {@code OPTIONS *}: every method some route may accept. */
   private static final String SERVER_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
@@ -261,10 +261,7 @@ final class RequestDispatcher {
       EdgeRejection rejection) {
     GatewayResponse response = ProblemResponses.render(rejection.status(), rejection.code(), rejection.title(),
         ex.routeId(), ex.requestId());
-    if (rejection.closeConnection()) {
-      response.headers().set(HttpHeaders.CONNECTION, "close");
-    }
-    respond(req, guard, ex, body, response, rejection.code(), rejection.closeConnection() || !req.isEnded());
+    respond(req, guard, ex, body, response, rejection.code(), true);
   }
 
   /**

@@ -257,12 +257,6 @@ class PathCanonicalizerTest {
     assertThat(canonical(raw)).isEqualTo(raw);
   }
 
-  @Test
-  @DisplayName("path rejections keep the connection (framing is not in doubt)")
-  void pathRejectionsDoNotClose() {
-    assertThat(PathCanonicalizer.canonicalize("/a%2fb").rejection().closeConnection()).isFalse();
-  }
-
   // --- property-style checks over a generated corpus ---
 
   private static final String[] PIECES = {

@@ -57,6 +57,12 @@ public interface GatewayRequest {
   /** The request body (streamed unless a filter buffered it). */
   Body body();
 
-  /** Replaces the body, e.g. with a buffered copy a retry can send again. */
+  /**
+   * Replaces the body, e.g. with a buffered copy a retry can send again, or a transformed one.
+   * The framing sent upstream follows the body, whatever the headers say: {@code Content-Length}
+   * is its length when known ({@link Body#length()}), otherwise the body goes chunked. A streamed
+   * body that ends shorter or longer than its declared length, or fails, resets the upstream
+   * request instead of ending it.
+   */
   void body(Body body);
 }

@@ -56,7 +56,13 @@ public final class GatewayResponse {
     return body;
   }
 
-  /** Replaces the body; the caller is responsible for the old one (see {@link Body#discard()}). */
+  /**
+   * Replaces the body; the caller is responsible for the old one (see {@link Body#discard()}).
+   * The framing sent to the client follows the body, whatever the headers say: a stale
+   * {@code Content-Length} is replaced by the new body's length, or dropped when it is unknown
+   * (chunked). A streamed body that ends shorter or longer than declared resets the client
+   * connection instead of ending the response.
+   */
   public GatewayResponse body(Body body) {
     this.body = requireNonNull(body, "body");
     return this;
