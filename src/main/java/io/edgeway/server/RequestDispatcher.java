@@ -318,8 +318,10 @@ final class RequestDispatcher {
       out.setChunked(true);
     }
     BodyFraming.pipe(body, out).onFailure(t -> {
-      // Never let a truncated upstream body look complete: abort the client connection.
+      // Never let a truncated body look complete: abort the client connection, and release the
+      // source (a client that went away resets the upstream response instead of leaving it idle).
       log.debug("route {} request {}: response body aborted: {}", ex.routeId(), ex.requestId(), t.toString());
+      body.discard();
       out.reset();
     });
   }
