@@ -154,7 +154,7 @@ class EventsJournalOnlyTest {
         .map(e -> new JsonObject(new String(e.data(), java.nio.charset.StandardCharsets.UTF_8))).toList();
     assertThat(requests).hasSize(1);
     assertThat(requests.get(0).getInteger("status")).isEqualTo(400);
-    assertThat(requests.get(0).getString("errorCode")).isEqualTo("bad_request");
+    assertThat(requests.get(0).getString("errorCode")).isEqualTo("client_body_error");
   }
 
   @Test
