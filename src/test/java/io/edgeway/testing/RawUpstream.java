@@ -256,6 +256,23 @@ public final class RawUpstream implements AutoCloseable {
     }
   }
 
+  /** Polls {@code condition} until it holds (true) or {@code timeout} passed (false); never fails. */
+  public static boolean waitFor(Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** True when {@code condition} holds for the whole of {@code period} (polled every 10 ms). */
   public static boolean holdsFor(Duration period, BooleanSupplier condition) {
     long deadline = System.nanoTime() + period.toNanos();
