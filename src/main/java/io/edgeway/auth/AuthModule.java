@@ -2,7 +2,10 @@ package io.edgeway.auth;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
+import io.edgeway.config.ConfigSection;
+import io.edgeway.config.GatewayConfig;
 import io.edgeway.runtime.GatewayModule;
+import io.edgeway.runtime.GatewayServices;
 import io.edgeway.runtime.StateEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -46,9 +50,26 @@ public final class AuthModule implements GatewayModule {
   }
 
   @Override
+  public Optional<ConfigSection<?>> section() {
+    return Optional.of(JwtProvidersConfig.SECTION);
+  }
+
+  /**
+   * The providers as configured, holding no keys: enough for the {@code jwt} filter to check its
+   * provider names and be created; no key file is read and no JWKS URL fetched.
+   */
+  @Override
+  public void registerValidationViews(GatewayConfig config, GatewayServices views) {
+    Map<String, JwtProvider> keyless = new LinkedHashMap<>();
+    config.section(JwtProvidersConfig.SECTION).providers().forEach((name, provider) -> keyless.put(name,
+        JwtProvider.keyless(name, provider, clock)));
+    views.register(JwtProviders.class, new JwtProviders(keyless, clock));
+  }
+
+  @Override
   public Future<Void> start(Context context) {
     Vertx vertx = context.vertx();
-    Map<String, JwtProviderConfig> configs = context.config().jwtProviders();
+    Map<String, JwtProviderConfig> configs = context.config().section(JwtProvidersConfig.SECTION).providers();
     StateEvents events = context.services().find(StateEvents.class).orElse((t, s, d) -> {});
     Map<String, JwtProvider> built = new ConcurrentHashMap<>();
     List<Future<?>> starts = new ArrayList<>();

@@ -82,6 +82,14 @@ public final class JwtProvider {
     return provider;
   }
 
+  /**
+   * A provider as configured, holding no keys and never getting any: what validation creates the
+   * {@code jwt} filter against (no key file read, no JWKS fetched). That filter is never used.
+   */
+  static JwtProvider keyless(String name, JwtProviderConfig config, Clock clock) {
+    return new JwtProvider(name, config, clock, null, null, null);
+  }
+
   /** A provider fetching its keys from a JWKS URL; call {@link #start()}. */
   static JwtProvider remote(String name, JwtProviderConfig config, Clock clock, Vertx vertx, JwksFetcher fetcher,
       StateEvents events) {

@@ -3,7 +3,10 @@ package io.edgeway.cache;
 import static java.util.Objects.requireNonNull;
 
 import io.edgeway.admin.AdminServer;
+import io.edgeway.config.ConfigSection;
+import io.edgeway.config.GatewayConfig;
 import io.edgeway.runtime.GatewayModule;
+import io.edgeway.runtime.GatewayServices;
 import io.edgeway.spi.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -13,6 +16,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Creates the process-wide {@link ResponseCache} from the top-level {@code cache} section,
@@ -44,8 +48,19 @@ public final class CacheModule implements GatewayModule {
   }
 
   @Override
+  public Optional<ConfigSection<?>> section() {
+    return Optional.of(CacheStoreConfig.SECTION);
+  }
+
+  /** An empty store of the configured size (Caffeine allocates nothing up front), never started. */
+  @Override
+  public void registerValidationViews(GatewayConfig config, GatewayServices views) {
+    views.register(ResponseCache.class, new ResponseCache(config.section(CacheStoreConfig.SECTION).maxSize().bytes(), clock));
+  }
+
+  @Override
   public Future<Void> start(Context context) {
-    ResponseCache store = new ResponseCache(context.config().cache().maxSize().bytes(), clock);
+    ResponseCache store = new ResponseCache(context.config().section(CacheStoreConfig.SECTION).maxSize().bytes(), clock);
     this.cache = store;
     context.services().register(ResponseCache.class, store);
     context.runtime().addObserver(new UnsafeRequestInvalidation(store));

@@ -1,5 +1,6 @@
 package io.edgeway.cache;
 
+import io.edgeway.config.ConfigSection;
 import io.edgeway.spi.DataSize;
 
 /**
@@ -9,6 +10,10 @@ import io.edgeway.spi.DataSize;
  * @param maxSize the store's bound in bytes (body + headers + key of every entry); default 256MiB
  */
 public record CacheStoreConfig(DataSize maxSize) {
+
+  /** The section, owned by the {@link CacheModule}; absent: every default. */
+  public static final ConfigSection<CacheStoreConfig> SECTION =
+      ConfigSection.of("cache", CacheStoreConfig.class, defaults());
 
   public CacheStoreConfig {
     maxSize = maxSize == null ? DataSize.parse("256MiB") : maxSize;

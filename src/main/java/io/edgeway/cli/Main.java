@@ -1,16 +1,12 @@
 package io.edgeway.cli;
 
-import io.edgeway.config.ConfigCheck;
 import io.edgeway.config.ConfigError;
 import io.edgeway.config.ConfigException;
-import io.edgeway.config.ConfigLoader;
 import io.edgeway.config.LoadedConfig;
-import io.edgeway.filter.FilterConfigCheck;
 import io.edgeway.filter.FilterRegistry;
 import io.edgeway.plugin.PluginLoader;
 import io.edgeway.runtime.Gateway;
-import io.edgeway.runtime.GatewayServices;
-import io.edgeway.runtime.RouteCompiler;
+import io.edgeway.runtime.ConfigValidator;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -20,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +51,7 @@ public final class Main {
 
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
-    if (code != OK || isCheck(args) || args.length > 0 && args[0].equals("events")) {
+    if (code != OK || isCheck(args) || args.length > 0 && !args[0].startsWith("-")) {
       System.exit(code);
     }
   }
@@ -69,8 +67,10 @@ public final class Main {
 
   /** Runs the command; returns an exit code, or {@link #OK} once the gateway is serving. */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length > 0 && args[0].equals("events")) {
-      return io.edgeway.events.EventsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+    Optional<Subcommand> subcommand = args.length > 0 ? Subcommand.find(args[0], Main.class.getClassLoader())
+        : Optional.empty();
+    if (subcommand.isPresent()) {
+      return subcommand.get().run(Arrays.copyOfRange(args, 1, args.length), out, err);
     }
     String configFile = null;
     String pluginDir = "plugins";
@@ -105,20 +105,21 @@ public final class Main {
     LoadedConfig loaded;
     String source;
     FilterRegistry registry;
+    ConfigValidator validator;
     try {
       List<ClassLoader> loaders = new ArrayList<>();
       loaders.add(Main.class.getClassLoader());
       loaders.addAll(PluginLoader.load(Path.of(pluginDir), Main.class.getClassLoader()));
       registry = FilterRegistry.discover(loaders);
+      validator = new ConfigValidator(registry, Gateway.discoverModules(Main.class.getClassLoader()));
     } catch (IllegalStateException e) {
       err.println("edgeway: " + e.getMessage());
       return INVALID_CONFIG;
     }
-    ConfigCheck filterCheck = new FilterConfigCheck(registry);
     try {
       if (configFile == null && !Files.exists(Path.of(DEFAULT_CONFIG))) {
         source = "embedded:" + DEFAULT_CONFIG;
-        loaded = ConfigLoader.load(source, embeddedDefault(), System::getenv, filterCheck);
+        loaded = validator.load(source, embeddedDefault(), System::getenv);
       } else {
         Path path = Path.of(configFile == null ? DEFAULT_CONFIG : configFile);
         if (!Files.isRegularFile(path)) {
@@ -126,17 +127,17 @@ public final class Main {
           return INVALID_CONFIG;
         }
         source = path.toString();
-        loaded = ConfigLoader.load(path, System::getenv, filterCheck);
+        loaded = validator.load(path, System::getenv);
       }
     } catch (ConfigException e) {
       printErrors(e, err);
       return INVALID_CONFIG;
     }
     if (check) {
-      // Compile routes and filters too: --check must catch everything start-up would.
+      // The validation start-up runs (Gateway.start), no more: no module starts, nothing connects.
       Vertx vertx = Vertx.vertx();
       try {
-        new RouteCompiler(vertx, registry, new GatewayServices(), 1).compile(loaded, source).close();
+        validator.validateRoutes(vertx, loaded);
         out.println(source + ": configuration OK (" + loaded.config().routes().size() + " routes)");
         return OK;
       } catch (ConfigException e) {

@@ -91,6 +91,33 @@ public final class Binder {
     return value == FAILED || value == null ? null : type.cast(value);
   }
 
+  /**
+   * Binds a mapping of names to values of {@code valueType} (a section such as
+   * {@code jwt-providers: { corp: {...} }}); keys are kept in file order.
+   *
+   * @return the bound map, or null when problems were found (they are in {@code errors})
+   */
+  @SuppressWarnings("unchecked")
+  public static <V> Map<String, V> bindMap(ConfigNode node, Class<V> valueType, ConfigErrors errors) {
+    requireNonNull(node, "node");
+    requireNonNull(valueType, "valueType");
+    requireNonNull(errors, "errors");
+    Binder binder = new Binder(node.source(), errors);
+    if (errors.isReported(node.node())) {
+      return null;
+    }
+    if (ConfigNode.isNull(node.node())) {
+      return Map.of();
+    }
+    Object value = binder.bindMapValues(node.node(), valueType, node.path());
+    return value == FAILED ? null : (Map<String, V>) value;
+  }
+
+  /** The keys of a record type, in component order. */
+  static List<String> keysOf(Class<?> recordType) {
+    return MODELS.get(recordType).keys;
+  }
+
   private Object bindValue(Node node, Type type, String path) {
     Class<?> raw = rawClass(type);
     if (raw == ConfigNode.class) {
@@ -210,10 +237,13 @@ public final class Binder {
     if (rawClass(typeArgument(mapType, 0)) != String.class) {
       return unsupported(node, path, mapType);
     }
+    return bindMapValues(node, typeArgument(mapType, 1), path);
+  }
+
+  private Object bindMapValues(Node node, Type valueType, String path) {
     if (!(node instanceof MappingNode mapping)) {
       return mismatch(node, path, "a mapping");
     }
-    Type valueType = typeArgument(mapType, 1);
     Map<String, Object> values = new LinkedHashMap<>();
     boolean failed = false;
     for (NodeTuple tuple : mapping.getValue()) {
@@ -399,8 +429,13 @@ public final class Binder {
   }
 
   private static String unknownKey(String key, RecordModel model) {
-    StringBuilder out = new StringBuilder("unknown key (expected one of: ").append(String.join(", ", model.keys));
-    String suggestion = KeySuggestion.nearest(key, model.keys);
+    return unknownKey(key, model.keys);
+  }
+
+  /** The message for a key not in {@code keys}, with the nearest one suggested. */
+  static String unknownKey(String key, List<String> keys) {
+    StringBuilder out = new StringBuilder("unknown key (expected one of: ").append(String.join(", ", keys));
+    String suggestion = KeySuggestion.nearest(key, keys);
     if (suggestion != null) {
       out.append("; did you mean '").append(suggestion).append("'?");
     }

@@ -9,7 +9,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,28 +54,32 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** Loads a file, substituting from the process environment. */
+  /**
+   * Loads a file, substituting from the process environment, with the sections of the modules on
+   * the class path.
+   */
   public static LoadedConfig load(Path file) throws ConfigException {
     return load(file, System::getenv);
   }
 
   /**
-   * Loads a file.
+   * Loads a file with the sections of the modules on the class path.
    *
    * @param environment looks up {@code ${NAME}}; returns null for an unset variable
    */
   public static LoadedConfig load(Path file, Function<String, String> environment) throws ConfigException {
-    return load(file, environment, ConfigCheck.NONE);
+    return load(file, environment, ConfigSchema.discover(ConfigLoader.class.getClassLoader()));
   }
 
   /**
-   * Loads a file and runs {@code extraCheck} on the raw tree in the same pass, so its errors
-   * (e.g. unknown filter names) are reported together with all others.
+   * Loads a file, binding the module sections and running the checks of {@code schema} in the same
+   * pass, so their errors (e.g. unknown filter names) are reported together with all others.
    */
-  public static LoadedConfig load(Path file, Function<String, String> environment, ConfigCheck extraCheck)
+  public static LoadedConfig load(Path file, Function<String, String> environment, ConfigSchema schema)
       throws ConfigException {
     requireNonNull(file, "file");
     requireNonNull(environment, "environment");
+    requireNonNull(schema, "schema");
     String source = file.toString();
     byte[] bytes;
     try {
@@ -98,31 +104,31 @@ public final class ConfigLoader {
     } catch (CharacterCodingException e) {
       throw fileError(source, "invalid UTF-8 (expected: a UTF-8 text file)");
     }
-    return load(source, text, environment, extraCheck);
+    return load(source, text, environment, schema);
   }
 
-  /** Loads YAML text, substituting from the process environment. */
+  /** Loads YAML text, substituting from the process environment, with the modules on the class path. */
   public static LoadedConfig load(String sourceName, String yamlText) throws ConfigException {
     return load(sourceName, yamlText, System::getenv);
   }
 
   /**
-   * Loads YAML text.
+   * Loads YAML text with the sections of the modules on the class path.
    *
    * @param sourceName the name errors are reported under, usually the file path
    * @param environment looks up {@code ${NAME}}; returns null for an unset variable
    */
   public static LoadedConfig load(String sourceName, String yamlText, Function<String, String> environment)
       throws ConfigException {
-    return load(sourceName, yamlText, environment, ConfigCheck.NONE);
+    return load(sourceName, yamlText, environment, ConfigSchema.discover(ConfigLoader.class.getClassLoader()));
   }
 
-  /** Loads YAML text and runs {@code extraCheck} on the raw tree in the same pass. */
+  /** Loads YAML text, binding the module sections and running the checks of {@code schema} in the same pass. */
   public static LoadedConfig load(
-      String sourceName, String yamlText, Function<String, String> environment, ConfigCheck extraCheck)
+      String sourceName, String yamlText, Function<String, String> environment, ConfigSchema schema)
       throws ConfigException {
     requireNonNull(sourceName, "sourceName");
-    requireNonNull(extraCheck, "extraCheck");
+    requireNonNull(schema, "schema");
     requireNonNull(yamlText, "yamlText");
     requireNonNull(environment, "environment");
     if (yamlText.length() > MAX_DOCUMENT_CHARS) {
@@ -149,14 +155,46 @@ public final class ConfigLoader {
     ConfigLocations locations = new ConfigLocations(sourceName, tree.positions());
     ConfigErrors errors = treeErrors.withLocations(locations);
 
-    GatewayConfig config = Binder.bind(new ConfigNode(sourceName, "", tree.root()), GatewayConfig.class, errors);
+    GatewayConfig config = tree.root() instanceof MappingNode root ? bindSections(sourceName, root, schema, errors) : null;
     checkDuplicateRouteIds(sourceName, tree.root(), errors);
-    extraCheck.check(new ConfigNode(sourceName, "", tree.root()), errors);
+    schema.check().check(new ConfigNode(sourceName, "", tree.root()), errors);
     if (config != null) {
       checkPorts(config, errors);
     }
     errors.throwIfAny();
     return new LoadedConfig(config, locations);
+  }
+
+  // Core sections bind as one record; each module section binds on its own. Unknown top-level keys
+  // are reported here, against every key (core and modules), so the suggestion can name either.
+  private static GatewayConfig bindSections(String source, MappingNode root, ConfigSchema schema, ConfigErrors errors) {
+    List<NodeTuple> core = new ArrayList<>();
+    Map<String, Object> sections = new LinkedHashMap<>();
+    boolean failed = false;
+    for (NodeTuple tuple : root.getValue()) {
+      String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : null;
+      ConfigSection<?> section = key == null ? null : schema.find(key);
+      if (key == null || CoreSections.KEYS.contains(key)) {
+        core.add(tuple); // the binder reports a key that is not a plain string
+      } else if (section == null) {
+        errors.add(source, tuple.getKeyNode(), key, Binder.unknownKey(key, schema.keys()));
+        failed = true;
+      } else if (!ConfigNode.isNull(tuple.getValueNode()) || errors.isReported(tuple.getValueNode())) {
+        Object bound = errors.isReported(tuple.getValueNode()) ? null
+            : section.bind(new ConfigNode(source, key, tuple.getValueNode()), errors);
+        if (bound == null) {
+          failed = true;
+        } else {
+          sections.put(key, bound);
+        }
+      }
+    }
+    MappingNode coreNode = new MappingNode(root.getTag(), false, core, root.getFlowStyle(), root.getStartMark(), root.getEndMark());
+    CoreSections bound = Binder.bind(new ConfigNode(source, "", coreNode), CoreSections.class, errors);
+    if (bound == null || failed) {
+      return null;
+    }
+    return new GatewayConfig(bound.server(), bound.admin(), bound.demoUpstream(), bound.routes(), sections);
   }
 
   private static Node compose(String source, String text, LoadSettings settings) throws ConfigException {

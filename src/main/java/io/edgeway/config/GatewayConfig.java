@@ -1,43 +1,54 @@
 package io.edgeway.config;
 
-import io.edgeway.auth.JwtProviderConfig;
-import io.edgeway.cache.CacheStoreConfig;
-import io.edgeway.events.EventsConfig;
-import io.edgeway.ratelimit.RateLimitStoreConfig;
+import static java.util.Objects.requireNonNull;
+
 import java.util.List;
 import java.util.Map;
 
 /**
- * The whole gateway configuration, one component per top-level YAML section. To add a section
- * (say {@code jwt-providers}), add a component here with a default in the constructor: the binder
- * reads top-level keys from this record, so nothing else lists them.
+ * The whole gateway configuration: the core sections as components, and the sections modules own
+ * (such as {@code jwt-providers}, {@code cache}, {@code events}) by key. The core knows no
+ * module's section by name: a module declares a {@link ConfigSection}, the loader binds it, and
+ * the module reads it back with {@link #section(ConfigSection)}.
  *
  * @param server the client-facing listener
  * @param admin the admin API listener
  * @param demoUpstream the embedded echo service
  * @param routes the routes in file order; default none
- * @param jwtProviders JWT issuers and their keys, by name, for the {@code jwt} filter; default none
- * @param rateLimitStore where cluster-scoped rate limits keep their buckets; default none (node scope only)
- * @param cache the process-wide response cache store (used by the {@code cache} filter)
- * @param events request and state events (CloudEvents to Kafka, local journal); absent: off
+ * @param sections the module sections written in the file, bound, by key; an absent one is not
+ *     here ({@link #section} answers its {@link ConfigSection#absent()} value)
  */
 public record GatewayConfig(ServerConfig server, AdminConfig admin, DemoUpstreamConfig demoUpstream, List<RouteConfig> routes,
-    Map<String, JwtProviderConfig> jwtProviders, RateLimitStoreConfig rateLimitStore, CacheStoreConfig cache,
-    EventsConfig events) {
+    Map<String, Object> sections) {
 
   public GatewayConfig {
     server = server == null ? ServerConfig.defaults() : server;
     admin = admin == null ? AdminConfig.defaults() : admin;
     demoUpstream = demoUpstream == null ? DemoUpstreamConfig.defaults() : demoUpstream;
     routes = routes == null ? List.of() : List.copyOf(routes);
-    jwtProviders = jwtProviders == null ? Map.of() : jwtProviders;
-    rateLimitStore = rateLimitStore == null ? RateLimitStoreConfig.defaults() : rateLimitStore;
-    cache = cache == null ? CacheStoreConfig.defaults() : cache;
-    events = events == null ? EventsConfig.off() : events;
+    sections = sections == null ? Map.of() : Map.copyOf(sections);
   }
 
   /** A gateway with every default and no routes (what an empty file means). */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null);
+  }
+
+  /**
+   * A module's bound section, or the section's absent value when the file does not write it.
+   *
+   * @throws IllegalStateException when the key was bound to another type (two modules disagree)
+   */
+  public <C> C section(ConfigSection<C> section) {
+    requireNonNull(section, "section");
+    Object bound = sections.get(section.key());
+    if (bound == null) {
+      return section.absent();
+    }
+    if (!section.type().isInstance(bound)) {
+      throw new IllegalStateException("section '" + section.key() + "' is bound to " + bound.getClass().getName()
+          + ", not " + section.type().getName());
+    }
+    return section.type().cast(bound);
   }
 }

@@ -1,5 +1,6 @@
 package io.edgeway.events;
 
+import io.edgeway.config.ConfigSection;
 import java.time.Duration;
 
 /**
@@ -26,6 +27,9 @@ import java.time.Duration;
 public record EventsConfig(
     Boolean enabled, String source, KafkaEventsConfig kafka, JournalConfig journal, IncludeConfig include,
     Integer queueSize, Duration flushTimeout, Duration publishInterval) {
+
+  /** The section, owned by the {@link EventsModule}; absent: events off. */
+  public static final ConfigSection<EventsConfig> SECTION = ConfigSection.of("events", EventsConfig.class, off());
 
   public EventsConfig {
     enabled = enabled == null ? Boolean.TRUE : enabled;

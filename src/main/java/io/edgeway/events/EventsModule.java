@@ -1,10 +1,12 @@
 package io.edgeway.events;
 
+import io.edgeway.config.ConfigSection;
 import io.edgeway.runtime.GatewayModule;
 import io.edgeway.runtime.StateEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +26,13 @@ public final class EventsModule implements GatewayModule {
   }
 
   @Override
+  public Optional<ConfigSection<?>> section() {
+    return Optional.of(EventsConfig.SECTION);
+  }
+
+  @Override
   public Future<Void> start(Context context) {
-    EventsConfig config = context.config().events();
+    EventsConfig config = context.config().section(EventsConfig.SECTION);
     if (!config.enabled()) {
       return Future.succeededFuture();
     }

@@ -1,11 +1,15 @@
 package io.edgeway.ratelimit;
 
+import io.edgeway.config.ConfigSection;
+import io.edgeway.config.GatewayConfig;
 import io.edgeway.runtime.GatewayModule;
+import io.edgeway.runtime.GatewayServices;
 import io.edgeway.runtime.StateEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The process-wide parts of rate limiting: the per-node bucket registry and metrics (always), and,
@@ -23,13 +27,36 @@ public final class RateLimitModule implements GatewayModule {
   }
 
   @Override
+  public Optional<ConfigSection<?>> section() {
+    return Optional.of(RateLimitStoreConfig.SECTION);
+  }
+
+  /**
+   * With {@code rate-limit-store.redis} configured, the store as configured but never started: no
+   * client, no threads, no connection (Lettuce is created in {@link RedisBucketStore#start}).
+   */
+  @Override
+  public void registerValidationViews(GatewayConfig config, GatewayServices views) {
+    RedisStoreConfig redis = config.section(RateLimitStoreConfig.SECTION).redis();
+    if (redis != null) {
+      views.register(RedisBucketStore.class, new RedisBucketStore(redis, new StoreBreaker.Listener() {
+        @Override
+        public void opened(Throwable cause) {}
+
+        @Override
+        public void closed() {}
+      }));
+    }
+  }
+
+  @Override
   public Future<Void> start(Context context) {
     vertx = context.vertx();
     RateLimitMetrics metrics = new RateLimitMetrics();
     LocalBucketRegistry registry = new LocalBucketRegistry();
     context.services().register(LocalBucketRegistry.class, registry);
     context.services().register(RateLimitMetrics.class, metrics);
-    RedisStoreConfig redis = context.config().rateLimitStore().redis();
+    RedisStoreConfig redis = context.config().section(RateLimitStoreConfig.SECTION).redis();
     Future<Void> started = Future.succeededFuture();
     if (redis != null) {
       StateEvents events = context.services().find(StateEvents.class).orElse((type, subject, data) -> { });

@@ -6,6 +6,7 @@ import io.edgeway.proxy.UpstreamTarget;
 import io.edgeway.runtime.CompiledRoute;
 import io.edgeway.runtime.GatewayModule;
 import io.edgeway.runtime.GatewayRuntime;
+import io.edgeway.runtime.TargetMonitorFactory;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,6 +39,7 @@ public final class ResilienceModule implements GatewayModule {
   public Future<Void> start(Context context) {
     ResilienceRegistry registry = new ResilienceRegistry(nanoClock);
     context.services().register(ResilienceRegistry.class, registry);
+    context.services().register(TargetMonitorFactory.class, UpstreamMonitors::create);
     AdminServer admin = context.admin();
     if (admin != null) {
       GatewayRuntime runtime = context.runtime();

@@ -62,12 +62,19 @@ public final class Gateway {
   }
 
   /**
-   * Starts the modules (which register the services filters need), compiles the configuration
+   * Validates the routes exactly as {@code --check} does ({@link ConfigValidator#validateRoutes}),
+   * starts the modules (which register the services filters need), compiles the configuration
    * (failing with a {@link ConfigException} before anything listens), then starts the demo
    * upstream, the admin API and the public listener, and marks itself ready.
    */
   public static Future<Gateway> start(
       Vertx vertx, LoadedConfig loaded, String source, FilterRegistry registry, List<GatewayModule> modules) {
+    try {
+      // Before any module starts: a config that fails here never opens a connection or a file.
+      new ConfigValidator(registry, modules).validateRoutes(vertx, loaded);
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
     GatewayConfig config = loaded.config();
     ServerSettings settings = ServerSettings.from(config.server());
     GatewayServices services = new GatewayServices();

@@ -1,9 +1,11 @@
 package io.edgeway.runtime;
 
 import io.edgeway.admin.AdminServer;
+import io.edgeway.config.ConfigSection;
 import io.edgeway.config.GatewayConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Optional;
 
 /**
  * A process-wide part of the gateway that lives beside the routes: a shared store (Redis for rate
@@ -11,6 +13,11 @@ import io.vertx.core.Vertx;
  * internal (not part of the plugin SPI), discovered with {@link java.util.ServiceLoader} from
  * {@code META-INF/services/io.edgeway.runtime.GatewayModule}, and started in discovery order
  * before routes are compiled, so the services they register are there when filters are created.
+ *
+ * <p>A module owns at most one top-level section ({@link #section()}), bound and validated by the
+ * loader with the core sections. Validation ({@code --check}, and the same step at start-up)
+ * never starts a module: filters are created against {@link #registerValidationViews validation
+ * views} built from the bound sections alone, then discarded.
  */
 public interface GatewayModule {
 
@@ -33,6 +40,19 @@ public interface GatewayModule {
 
   /** A short name for logs, e.g. {@code "events"}. */
   String name();
+
+  /** The top-level section this module owns, if any (e.g. {@code jwt-providers}). */
+  default Optional<ConfigSection<?>> section() {
+    return Optional.empty();
+  }
+
+  /**
+   * Registers, under the types filter factories look up, what those factories need while the
+   * configuration is validated, built from the bound configuration alone: no I/O, no threads, no
+   * connections, no timers. Filters created against these views are closed right after
+   * validation and never serve a request. Runs before {@link #start}, also for {@code --check}.
+   */
+  default void registerValidationViews(GatewayConfig config, GatewayServices views) {}
 
   /**
    * Starts the module. Never block the calling thread: return a future. A failed future stops the

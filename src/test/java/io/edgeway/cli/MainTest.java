@@ -2,8 +2,13 @@ package io.edgeway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +57,65 @@ class MainTest {
     assertThat(printed).contains(bad + ":8:9: routes[0].filters[0]: unknown filter 'request-headerz'");
     assertThat(printed).contains("routes[1].upstream.targets[0].url");
     assertThat(printed).containsPattern("edgeway: [0-9]+ configuration errors");
+  }
+
+  /**
+   * Filters that need a module's process-wide part (jwt: the providers, cache: the store,
+   * rate-limit with scope cluster: the Redis store) pass --check from the bound sections alone.
+   * Nothing is fetched or opened: the JWKS URL points at a loopback socket that must see no
+   * connection, the public key file and the Redis server do not exist.
+   */
+  @Test
+  void checkAcceptsModuleBackedFiltersWithoutNetworkOrFiles() throws Exception {
+    try (ServerSocket jwks = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Path config = dir.resolve("modules.yaml");
+      Files.writeString(config, """
+          jwt-providers:
+            corp:
+              issuer: https://login.example.com/
+              algorithms: [RS256]
+              jwks-url: http://127.0.0.1:%d/jwks.json
+            files:
+              issuer: files
+              algorithms: [ES256]
+              public-key-file: %s
+          rate-limit-store:
+            redis: { url: "redis://127.0.0.1:1" }
+          cache: { max-size: 1MiB }
+          routes:
+            - id: api
+              match: { path: /api/** }
+              upstream: { targets: [ { url: "http://127.0.0.1:9" } ] }
+              filters:
+                - jwt: { providers: [corp, files] }
+                - rate-limit: { scope: cluster, limits: [ { capacity: 10, period: 1s } ] }
+                - cache: {}
+          """.formatted(jwks.getLocalPort(), dir.resolve("no-such-key.pem")));
+
+      assertThat(run("--check", "--config", config.toString())).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(Main.OK);
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("configuration OK (1 routes)");
+
+      jwks.setSoTimeout(100);
+      assertThatThrownBy(jwks::accept).as("--check must not fetch the JWKS").isInstanceOf(SocketTimeoutException.class);
+    }
+  }
+
+  @Test
+  void checkReportsAnUnknownProviderAtTheFilter() throws Exception {
+    Path config = dir.resolve("unknown-provider.yaml");
+    Files.writeString(config, """
+        jwt-providers:
+          corp: { issuer: corp, algorithms: [HS256], secret: "a-secret-of-at-least-thirty-two-bytes" }
+        routes:
+          - id: api
+            match: { path: /api/** }
+            upstream: { targets: [ { url: "http://127.0.0.1:9" } ] }
+            filters:
+              - jwt: { providers: [crop] }
+        """);
+    assertThat(run("--check", "--config", config.toString())).isEqualTo(Main.INVALID_CONFIG);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains(config + ":8:14: routes[0].filters[0].jwt: providers: crop (expected: one of [corp] from jwt-providers)");
   }
 
   @Test

@@ -92,7 +92,7 @@ class ValidConfigTest {
     assertThat(orders.upstream().loadBalancing()).isEqualTo(LoadBalancing.CONSISTENT_HASH);
     assertThat(orders.upstream().hashOn()).isEqualTo(new HashOn(HashOn.Kind.HEADER, "X-User"));
     assertThat(orders.upstream().timeouts()).isEqualTo(TimeoutsConfig.defaults());
-    assertThat(orders.filters()).extracting(FilterSpec::name).containsExactly("cors", "cors-too");
+    assertThat(orders.filters()).extracting(FilterSpec::name).containsExactly("response-headers", "request-headers");
     assertThat(orders.filters()).allSatisfy(f -> assertThat(f.config().isEmpty()).isTrue());
   }
 

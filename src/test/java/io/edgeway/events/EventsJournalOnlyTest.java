@@ -189,8 +189,8 @@ class EventsJournalOnlyTest {
 
   @Test
   void anAbsentSectionMeansOffAndAnEmptyOneMeansOnWithDefaults() throws Exception {
-    assertThat(ConfigLoader.load("t.yaml", "routes: []\n").config().events().enabled()).isFalse();
-    EventsConfig on = ConfigLoader.load("t.yaml", "events: {}\n").config().events();
+    assertThat(ConfigLoader.load("t.yaml", "routes: []\n").config().section(EventsConfig.SECTION).enabled()).isFalse();
+    EventsConfig on = ConfigLoader.load("t.yaml", "events: {}\n").config().section(EventsConfig.SECTION);
     assertThat(on.enabled()).isTrue();
     assertThat(on.kafka().configured()).isFalse();
     assertThat(on.kafka().topic()).isEqualTo("edgeway.requests");
@@ -202,7 +202,7 @@ class EventsJournalOnlyTest {
     EventsConfig given = ConfigLoader.load("t.yaml", """
         events:
           kafka: { bootstrap-servers: "", key: client-ip, content-mode: structured, producer: { linger: 20ms, batch-size: 65536 } }
-        """).config().events();
+        """).config().section(EventsConfig.SECTION);
     assertThat(given.kafka().configured()).isFalse();
     assertThat(given.kafka().key()).isEqualTo(KafkaEventsConfig.PartitionKey.CLIENT_IP);
     assertThat(given.kafka().producer()).containsEntry("linger.ms", "20").containsEntry("batch.size", "65536");

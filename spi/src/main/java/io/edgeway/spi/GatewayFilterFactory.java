@@ -36,11 +36,18 @@ public interface GatewayFilterFactory<C extends Record> {
    * Creates the filter for one route. Called once per route at load time (and again for each
    * reload), never per request: precompute everything here.
    *
+   * <p>Validation ({@code --check}, and the same step at start-up) also calls this method, before
+   * any process-wide part is started: services then come from what the configuration declares
+   * (e.g. a store that is configured but not connected), and the filter is discarded right after,
+   * running its {@link FilterContext#onClose} actions. So open no connections and start no work
+   * here that {@code onClose} does not undo.
+   *
    * @param config the bound, validated configuration
    * @param context the route and gateway services available to the filter
    * @return the filter; may keep state for the route's lifetime
    * @throws IllegalArgumentException when the configuration is valid on its own but cannot be
-   *     applied (e.g. it names an unknown provider); reported like a validation error
+   *     applied (e.g. it names an unknown provider); reported like a validation error. Any other
+   *     exception is reported at the route and filter too, as a failure of this factory.
    */
   GatewayFilter create(C config, FilterContext context);
 }
