@@ -16,8 +16,8 @@ import io.vertx.core.http.HttpConnection;
  *       will not read), no request pipelined behind is dispatched.
  * </ul>
  *
- * A sweeper on the connection's event loop checks the deadlines once a second, so the request
- * path only writes a few fields.
+ * A sweeper on the connection's event loop checks the deadlines (every 100 ms to 1 s), so the
+ * request path only writes a few fields.
  */
 final class ConnectionGuard {
   final HttpConnection connection;

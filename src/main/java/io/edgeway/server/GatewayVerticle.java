@@ -68,8 +68,18 @@ public final class GatewayVerticle extends VerticleBase {
         .connectionHandler(this::onConnection)
         .invalidRequestHandler(dispatcher::handleInvalid)
         .requestHandler(dispatcher::handle);
-    sweeper = vertx.setPeriodic(1000, id -> sweep());
+    sweeper = vertx.setPeriodic(sweepPeriodMillis(settings), id -> sweep());
     return server.listen();
+  }
+
+  /**
+   * How often the deadlines are checked: an eighth of the shortest client deadline, between
+   * 100 ms and 1 s, so a deadline is enforced within about 12 % of its value and the sweep of
+   * every connection stays rare (the defaults, 10 s and 30 s, sweep once a second).
+   */
+  static long sweepPeriodMillis(ServerSettings settings) {
+    long shortest = Math.min(settings.headerReadTimeoutNanos(), settings.bodyIdleTimeoutNanos());
+    return Math.max(100, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(shortest) / 8));
   }
 
   /** The port actually bound (useful with port 0). */
