@@ -1,5 +1,6 @@
 package io.edgeway.demo;
 
+import io.edgeway.exchange.JsonEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -35,7 +36,7 @@ public final class DemoUpstream {
           .put("query", req.query())
           .put("headers", headers)
           .put("bodyBytes", body.length());
-      req.response().putHeader("Content-Type", "application/json").end(reply.encodePrettily() + "\n");
+      req.response().putHeader("Content-Type", "application/json").end(JsonEncoder.encodePrettily(reply) + "\n");
     });
   }
 
