@@ -1,9 +1,12 @@
 # syntax=docker/dockerfile:1
 # Edgeway gateway image.
 #   docker build -t edgeway .
-#   docker run --rm -p 8080:8080 -p 9901:9901 \
+#   docker run --rm -p 8080:8080 -p 127.0.0.1:9901:9901 \
 #     -v "$PWD/config:/opt/edgeway/config:ro" -v "$PWD/plugins:/opt/edgeway/plugins:ro" edgeway
-# The shipped config reads EDGEWAY_HOST / EDGEWAY_ADMIN_HOST, set to 0.0.0.0 below.
+# The admin port (9901) is published on loopback only: it has no authentication. Publish it to the
+# orchestrator's network, never on all interfaces of a host.
+# The image's config (config/container.yaml) reads EDGEWAY_HOST / EDGEWAY_ADMIN_HOST, set to
+# 0.0.0.0 below; it has no routes and does not start the demo echo upstream (see that file).
 
 # ---- build ------------------------------------------------------------------------------------
 FROM maven:3-eclipse-temurin-17 AS build
@@ -29,8 +32,9 @@ RUN groupadd --system --gid 10001 edgeway \
  && chown edgeway:edgeway /opt/edgeway/data
 WORKDIR /opt/edgeway
 COPY --from=build /src/target/edgeway.jar /opt/edgeway/edgeway.jar
-# The commented default configuration; mount your own over /opt/edgeway/config.
-COPY --from=build /src/config/edgeway.yaml /opt/edgeway/config/edgeway.yaml
+# The container configuration: no demo echo upstream (behind a listener on all interfaces it
+# would answer anyone), no routes; mount your own over /opt/edgeway/config.
+COPY --from=build /src/config/container.yaml /opt/edgeway/config/edgeway.yaml
 # Inside a container the admin API must listen on all interfaces for probes to reach it; publish
 # its port only to the orchestrator, never to the internet.
 ENV EDGEWAY_HOST=0.0.0.0 EDGEWAY_ADMIN_HOST=0.0.0.0

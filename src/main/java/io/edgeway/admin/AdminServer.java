@@ -1,12 +1,16 @@
 package io.edgeway.admin;
 
+import static java.util.Objects.requireNonNull;
+
 import io.edgeway.config.MatchConfig;
 import io.edgeway.config.RouteConfig;
 import io.edgeway.config.TargetConfig;
+import io.edgeway.exchange.JsonEncoder;
 import io.edgeway.exchange.ProblemResponses;
 import io.edgeway.runtime.CompiledRoute;
 import io.edgeway.runtime.GatewayRuntime;
 import io.edgeway.runtime.RouteSnapshot;
+import io.edgeway.spi.GatewayException;
 import io.edgeway.spi.GatewayResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,14 +22,23 @@ import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin API on its own port (127.0.0.1 by default, never the public listener):
  * {@code GET /health} (liveness), {@code GET /ready} (config loaded and listeners bound),
  * {@code GET /routes} (the running route table). Other features register more endpoints with
  * {@link #register}.
+ *
+ * <p>Every request gets an answer: an endpoint whose handler throws, whose future fails, or
+ * whose document cannot be encoded answers 500 problem+json and the cause is logged at ERROR.
+ * Answers are encoded by {@link JsonEncoder}, the codec the shipped jar really has.
  */
 public final class AdminServer {
+  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+  private static final String JSON = "application/json";
+
   private final Vertx vertx;
   private final GatewayRuntime runtime;
   private final Map<String, Function<HttpServerRequest, Future<JsonObject>>> endpoints = new LinkedHashMap<>();
@@ -33,8 +46,8 @@ public final class AdminServer {
   private HttpServer server;
 
   public AdminServer(Vertx vertx, GatewayRuntime runtime) {
-    this.vertx = vertx;
-    this.runtime = runtime;
+    this.vertx = requireNonNull(vertx, "vertx");
+    this.runtime = requireNonNull(runtime, "runtime");
     endpoints.put("/health", req -> Future.succeededFuture(new JsonObject().put("status", "UP")));
     endpoints.put("/routes", req -> Future.succeededFuture(routes(runtime.snapshot())));
   }
@@ -50,8 +63,8 @@ public final class AdminServer {
    * keeps its status; other failures answer 500.
    */
   public void register(HttpMethod method, String path, Function<HttpServerRequest, Future<JsonObject>> handler) {
-    endpoints.put(path, handler);
-    methods.put(path, method);
+    endpoints.put(requireNonNull(path, "path"), requireNonNull(handler, "handler"));
+    methods.put(path, requireNonNull(method, "method"));
   }
 
   public Future<Integer> start(String host, int port) {
@@ -70,7 +83,7 @@ public final class AdminServer {
       if (!ready) {
         body.put("waitingFor", new JsonArray(runtime.notReadyReasons()));
       }
-      req.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
+      req.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", JSON).end(JsonEncoder.encode(body));
       return;
     }
     Function<HttpServerRequest, Future<JsonObject>> endpoint = endpoints.get(req.path());
@@ -86,18 +99,43 @@ public final class AdminServer {
       send(req, problem);
       return;
     }
-    endpoint.apply(req).onComplete(ar -> {
-      if (ar.succeeded()) {
-        req.response().putHeader("Content-Type", "application/json").end(ar.result().encodePrettily());
-      } else if (ar.cause() instanceof io.edgeway.spi.GatewayException e) {
-        send(req, ProblemResponses.render(e, null, null));
-      } else {
-        send(req, ProblemResponses.render(500, "internal_error", "Admin endpoint failed", null, null));
+    Future<JsonObject> answer;
+    try {
+      answer = requireNonNull(endpoint.apply(req), "the endpoint's future");
+    } catch (RuntimeException e) {
+      failed(req, e);
+      return;
+    }
+    answer.onComplete(ar -> {
+      if (ar.failed()) {
+        failed(req, ar.cause());
+        return;
       }
+      String body;
+      try {
+        body = JsonEncoder.encodePrettily(requireNonNull(ar.result(), "the endpoint's document"));
+      } catch (RuntimeException e) {
+        // A value the jar's codec cannot write (e.g. a record): a bug, but never a hang.
+        failed(req, e);
+        return;
+      }
+      req.response().putHeader("Content-Type", JSON).end(body);
     });
   }
 
+  private static void failed(HttpServerRequest req, Throwable cause) {
+    if (cause instanceof GatewayException e) {
+      send(req, ProblemResponses.render(e, null, null));
+      return;
+    }
+    log.error("admin endpoint {} {} failed", req.method(), req.path(), cause);
+    send(req, ProblemResponses.render(500, "internal_error", "Admin endpoint failed", null, null));
+  }
+
   private static void send(HttpServerRequest req, GatewayResponse problem) {
+    if (req.response().ended()) {
+      return;
+    }
     req.response().setStatusCode(problem.status());
     req.response().headers().addAll(problem.headers());
     req.response().end(problem.body().buffer());
@@ -110,7 +148,8 @@ public final class AdminServer {
       MatchConfig m = c.match();
       JsonArray targets = new JsonArray();
       for (TargetConfig t : c.upstream().targets()) {
-        targets.add(new JsonObject().put("url", t.url()).put("weight", t.weight()));
+        // UpstreamUrl is a record: written as its URL text, never left to a codec.
+        targets.add(new JsonObject().put("url", t.url().toString()).put("weight", t.weight()));
       }
       JsonArray filters = new JsonArray();
       c.filters().forEach(f -> filters.add(f.name()));

@@ -175,15 +175,10 @@ public final class Main {
       vertx.close();
       return RUNTIME_FAILURE;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("shutting down: draining in-flight requests (grace {})", gateway.shutdownGrace());
-      try {
-        gateway.stop(gateway.shutdownGrace()).await(gateway.shutdownGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
-        vertx.close().await(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        log.warn("shutdown did not complete cleanly: {}", e.toString());
-      }
-    }, "edgeway-shutdown"));
+    GracefulShutdown shutdown = new GracefulShutdown(gateway, vertx);
+    // SIGINT, System.exit elsewhere, or SIGTERM on a JVM without signal handlers: still drain.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown.stop("JVM shutdown"), "edgeway-shutdown"));
+    Signals.install(shutdown);
     return OK;
   }
 

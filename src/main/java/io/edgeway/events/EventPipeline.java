@@ -1,5 +1,6 @@
 package io.edgeway.events;
 
+import io.edgeway.exchange.JsonEncoder;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -391,8 +392,8 @@ final class EventPipeline {
     long now = System.nanoTime();
     long last = lastDropLog.get();
     if (now - last >= DROP_LOG_INTERVAL_NANOS && lastDropLog.compareAndSet(last, now)) {
-      log.error("events dropped: {} (dropped so far: {}; see GET /events/stats)", why, stats.droppedJson(
-          journal.corruptRecords()).encode());
+      log.error("events dropped: {} (dropped so far: {}; see GET /events/stats)", why, JsonEncoder.encode(
+          stats.droppedJson(journal.corruptRecords())));
     }
   }
 }

@@ -31,6 +31,10 @@ public final class DefaultExchange implements Exchange {
   private int completionHandlerCount;
   private boolean completed;
   private ExchangeOutcome outcome;
+  // The last response problem(...) made and its code, so the outcome records the code when that
+  // response is the one sent (a filter may make one and then answer something else).
+  private GatewayResponse problemResponse;
+  private String problemCode;
 
   public DefaultExchange(
       String requestId, String traceId, String upstreamTraceparent, String routeId, GatewayRequest request,
@@ -103,7 +107,18 @@ public final class DefaultExchange implements Exchange {
 
   @Override
   public GatewayResponse problem(int status, String code, String title) {
-    return ProblemResponses.render(status, code, title, routeId, requestId);
+    GatewayResponse response = ProblemResponses.render(status, code, title, routeId, requestId);
+    problemResponse = response;
+    problemCode = code;
+    return response;
+  }
+
+  /**
+   * The error code of {@code response} when {@link #problem} made it (whatever headers filters
+   * added since), else null: what the access log and request events record as the error.
+   */
+  public String problemCode(GatewayResponse response) {
+    return response != null && response == problemResponse ? problemCode : null;
   }
 
   @Override

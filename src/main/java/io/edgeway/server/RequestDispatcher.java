@@ -237,6 +237,7 @@ final class RequestDispatcher {
     }
     if (ar.succeeded()) {
       response = ar.result();
+      errorCode = ex.problemCode(response);
     } else {
       GatewayException e;
       if (ar.cause() instanceof GatewayException ge) {

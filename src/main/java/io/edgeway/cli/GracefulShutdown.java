@@ -1,0 +1,58 @@
+package io.edgeway.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import io.edgeway.runtime.Gateway;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops a running gateway once, however many ways ask (SIGTERM handler, JVM shutdown hook):
+ * not ready, stop accepting, let in-flight requests finish up to the configured grace, close
+ * Vert.x, then flush the logs (the access log's asynchronous appender still holds the last lines).
+ */
+final class GracefulShutdown {
+  private static final Logger log = LoggerFactory.getLogger(GracefulShutdown.class);
+
+  private final Gateway gateway;
+  private final Vertx vertx;
+  private Boolean clean; // null until the one stop has run; guarded by this
+
+  GracefulShutdown(Gateway gateway, Vertx vertx) {
+    this.gateway = requireNonNull(gateway, "gateway");
+    this.vertx = requireNonNull(vertx, "vertx");
+  }
+
+  /**
+   * Stops the gateway, or waits for the stop another thread began; true when everything closed
+   * in time. Blocks: never call it on an event loop.
+   */
+  synchronized boolean stop(String why) {
+    if (clean != null) {
+      return clean;
+    }
+    log.info("shutting down ({}): draining in-flight requests (grace {})", why, gateway.shutdownGrace());
+    boolean ok = true;
+    try {
+      gateway.stop(gateway.shutdownGrace())
+          .await(gateway.shutdownGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      vertx.close().await(10, TimeUnit.SECONDS);
+      log.info("stopped");
+    } catch (Exception e) {
+      ok = false;
+      log.warn("shutdown did not complete cleanly: {}", e.toString());
+    }
+    flushLogs();
+    clean = ok;
+    return ok;
+  }
+
+  private static void flushLogs() {
+    // Stopping logback's context drains the async access-log appender (bounded by its flush time).
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+      context.stop();
+    }
+  }
+}

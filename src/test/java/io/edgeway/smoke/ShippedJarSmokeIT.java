@@ -1,0 +1,205 @@
+package io.edgeway.smoke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a user does first, against the packaged jar in its own JVM: start it on the shipped
+ * configuration, call the demo route and every admin endpoint the README lists, validate configs
+ * with {@code --check}, send SIGHUP, stop it with SIGTERM. The test class path can hide a missing
+ * dependency (jackson-databind once made every admin test pass while {@code GET /routes} hung in
+ * the jar); the jar cannot. Run by maven-failsafe in the integration-test phase, after shade.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ShippedJarSmokeIT {
+  /**
+   * Every admin endpoint, as the README's "Admin API" table lists it, with the request the suite
+   * sends (a purge needs a selector).
+   */
+  static final Map<String, String> ADMIN_ENDPOINTS = new LinkedHashMap<>();
+
+  static {
+    for (String path : new String[] {"/health", "/ready", "/routes", "/circuit-breakers", "/upstreams", "/retries",
+        "/ratelimit", "/cache/stats", "/jwt/providers", "/events/stats"}) {
+      ADMIN_ENDPOINTS.put("GET " + path, path);
+    }
+    ADMIN_ENDPOINTS.put("POST /cache/purge", "/cache/purge?all=true");
+  }
+
+  private static final Path REPO = Path.of("").toAbsolutePath();
+  private static final String SIGHUP_WARNING = "SIGHUP: configuration reload is not supported yet; ignoring";
+
+  private Path dir;
+  private ShippedJar gateway;
+  private String base;
+  private String admin;
+
+  @BeforeAll
+  void start(@TempDir Path workDir) throws Exception {
+    dir = workDir;
+    // The working directory a user would have: config/edgeway.yaml in it, data/ written under it.
+    Files.createDirectories(dir.resolve("config"));
+    Files.copy(REPO.resolve("config/edgeway.yaml"), dir.resolve("config/edgeway.yaml"));
+    Files.copy(REPO.resolve("config/container.yaml"), dir.resolve("config/container.yaml"));
+    int port = ShippedJar.freePort();
+    int adminPort = ShippedJar.freePort();
+    int demoPort = ShippedJar.freePort();
+    gateway = ShippedJar.start(dir, Map.of(
+        "EDGEWAY_HOST", "127.0.0.1",
+        "EDGEWAY_PORT", Integer.toString(port),
+        "EDGEWAY_ADMIN_PORT", Integer.toString(adminPort),
+        "EDGEWAY_DEMO_PORT", Integer.toString(demoPort)), "--config", "config/edgeway.yaml");
+    base = "http://127.0.0.1:" + port;
+    admin = "http://127.0.0.1:" + adminPort;
+    gateway.awaitReady(admin + "/ready", Duration.ofSeconds(40));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theDemoRouteAnswersThroughTheEchoWithoutReflectingCredentials() throws Exception {
+    HttpResponse<String> response = ShippedJar.send("GET", base + "/demo/hello?x=1",
+        Map.of("Authorization", "Bearer smoke-secret", "User-Agent", "smoke-test"));
+    assertThat(response.statusCode()).as(gateway.logs()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(response.headers().firstValue("X-Served-By")).hasValue("edgeway");
+    JsonObject echo = new JsonObject(response.body());
+    assertThat(echo.getString("service")).isEqualTo("edgeway-demo-upstream");
+    assertThat(echo.getString("path")).isEqualTo("/hello");
+    assertThat(response.body()).doesNotContain("smoke-secret");
+  }
+
+  @Test
+  @Order(2)
+  void theAccessLogLineHasItsTimestampAndRequestFields() throws Exception {
+    ShippedJar.get(base + "/demo/logged?page=2");
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    JsonObject line = null;
+    while (line == null && System.nanoTime() < end) {
+      line = gateway.stdout().lines().filter(l -> l.contains("/demo/logged")).findFirst().map(JsonObject::new)
+          .orElse(null);
+      Thread.sleep(50);
+    }
+    assertThat(line).as("access log line on stdout\n" + gateway.logs()).isNotNull();
+    assertThat(line.getString("time")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+    assertThat(line.getString("route")).isEqualTo("demo");
+    assertThat(line.getString("query")).isEqualTo("page=2");
+    assertThat(line.getInteger("status")).isEqualTo(200);
+  }
+
+  @Test
+  @Order(3)
+  void everyDocumentedAdminEndpointAnswersJsonInTime() throws Exception {
+    for (Map.Entry<String, String> endpoint : ADMIN_ENDPOINTS.entrySet()) {
+      String method = endpoint.getKey().substring(0, endpoint.getKey().indexOf(' '));
+      HttpResponse<String> response = ShippedJar.send(method, admin + endpoint.getValue(), Map.of());
+      assertThat(response.statusCode()).as(endpoint.getKey() + ": " + response.body() + "\n" + gateway.logs())
+          .isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).as(endpoint.getKey()).hasValue("application/json");
+      assertThat(new JsonObject(response.body())).as(endpoint.getKey()).isNotNull();
+    }
+    HttpResponse<String> unknown = ShippedJar.get(admin + "/no-such-endpoint");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+  }
+
+  @Test
+  @Order(4)
+  void sighupIsIgnoredWithAWarningAndTheGatewayKeepsServing() throws Exception {
+    gateway.signal("HUP");
+    assertThat(gateway.awaitStderr(l -> l.contains("WARN") && l.contains(SIGHUP_WARNING), Duration.ofSeconds(5)))
+        .as("the SIGHUP warning\n" + gateway.logs()).isTrue();
+    assertThat(gateway.process().isAlive()).as(gateway.logs()).isTrue();
+    assertThat(ShippedJar.get(admin + "/ready").statusCode()).isEqualTo(200);
+    assertThat(ShippedJar.get(base + "/demo/after-hup").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(5)
+  void sigtermDrainsAndExitsZeroWithinTheGracePeriod() throws Exception {
+    gateway.process().destroy(); // SIGTERM on Linux, as `docker stop` and Kubernetes send it
+    // Nothing is in flight, so the drain ends at once; the shipped grace (30 s) is the upper bound.
+    assertThat(gateway.process().waitFor(30, TimeUnit.SECONDS)).as("exited\n" + gateway.logs()).isTrue();
+    assertThat(gateway.process().exitValue()).as(gateway.logs()).isZero();
+    assertThat(gateway.stderr()).contains("shutting down");
+  }
+
+  @Test
+  void checkAcceptsTheShippedConfigurations() throws Exception {
+    ShippedJar.Finished demo = ShippedJar.run(dir, "--check", "--config", "config/edgeway.yaml");
+    assertThat(demo.exitCode()).as(demo.stderr()).isZero();
+    assertThat(demo.stdout()).contains("config/edgeway.yaml: configuration OK");
+    ShippedJar.Finished container = ShippedJar.run(dir, "--check", "--config", "config/container.yaml");
+    assertThat(container.exitCode()).as(container.stderr()).isZero();
+    assertThat(container.stdout()).contains("config/container.yaml: configuration OK");
+  }
+
+  @Test
+  void checkRejectsAnInvalidConfigurationWithExitCodeTwoAndCompilerStyleLines() throws Exception {
+    Files.writeString(dir.resolve("bad.yaml"), """
+        server:
+          port: eighty
+        routes: []
+        """, StandardCharsets.UTF_8);
+    ShippedJar.Finished bad = ShippedJar.run(dir, "--check", "--config", "bad.yaml");
+    assertThat(bad.exitCode()).as(bad.stdout() + bad.stderr()).isEqualTo(2);
+    assertThat(bad.stderr().lines()).anyMatch(l -> l.matches("bad\\.yaml:2:\\d+: server\\.port: .*"));
+  }
+
+  /** The list above is the README's: a new endpoint documented (or not) fails here until both agree. */
+  @Test
+  void theEndpointListIsTheOneTheReadmeAndDocsDocument() throws Exception {
+    String readme = Files.readString(REPO.resolve("README.md"), StandardCharsets.UTF_8);
+    int start = readme.indexOf("**Admin API**");
+    int end = readme.indexOf("\n\n", readme.indexOf("| endpoint |", start));
+    assertThat(start).as("README has an Admin API table").isPositive();
+    Set<String> documented = endpoints(readme.substring(start, end));
+    assertThat(documented).containsExactlyInAnyOrderElementsOf(ADMIN_ENDPOINTS.keySet());
+    try (Stream<Path> docs = Files.list(REPO.resolve("docs"))) {
+      Set<String> mentioned = new TreeSet<>();
+      for (Path doc : docs.filter(p -> p.toString().endsWith(".md")).toList()) {
+        mentioned.addAll(endpoints(Files.readString(doc, StandardCharsets.UTF_8)));
+      }
+      assertThat(ADMIN_ENDPOINTS.keySet()).containsAll(mentioned);
+    }
+  }
+
+  /** {@code `GET /path`} and {@code `POST /path?...`} mentions in Markdown, without the query. */
+  private static Set<String> endpoints(String markdown) {
+    Set<String> found = new TreeSet<>();
+    Matcher m = Pattern.compile("`(GET|POST|PUT|DELETE) (/[A-Za-z0-9/._-]*)[^`]*`").matcher(markdown);
+    while (m.find()) {
+      found.add(m.group(1) + " " + m.group(2));
+    }
+    return found;
+  }
+}
