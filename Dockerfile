@@ -1,12 +1,16 @@
 # syntax=docker/dockerfile:1
 # Edgeway gateway image.
 #   docker build -t edgeway .
-#   docker run --rm -p 8080:8080 -p 127.0.0.1:9901:9901 \
+#   docker run --rm -p 8080:8080 \
 #     -v "$PWD/config:/opt/edgeway/config:ro" -v "$PWD/plugins:/opt/edgeway/plugins:ro" edgeway
-# The admin port (9901) is published on loopback only: it has no authentication. Publish it to the
-# orchestrator's network, never on all interfaces of a host.
-# The image's config (config/container.yaml) reads EDGEWAY_HOST / EDGEWAY_ADMIN_HOST, set to
-# 0.0.0.0 below; it has no routes and does not start the demo echo upstream (see that file).
+# The admin API (9901) listens on the container's loopback unless EDGEWAY_ADMIN_HOST is set; off
+# loopback it requires EDGEWAY_ADMIN_TOKEN (a bearer token; /health and /ready stay open for
+# probes), and the gateway refuses to start without one:
+#   docker run --rm -p 8080:8080 -p 127.0.0.1:9901:9901 \
+#     -e EDGEWAY_ADMIN_HOST=0.0.0.0 -e EDGEWAY_ADMIN_TOKEN="$(openssl rand -hex 32)" edgeway
+# The image's config (config/container.yaml) reads EDGEWAY_HOST (0.0.0.0 below),
+# EDGEWAY_ADMIN_HOST and EDGEWAY_ADMIN_TOKEN; it has no routes and does not start the demo echo
+# upstream (see that file).
 
 # ---- build ------------------------------------------------------------------------------------
 FROM maven:3-eclipse-temurin-17 AS build
@@ -35,9 +39,9 @@ COPY --from=build /src/target/edgeway.jar /opt/edgeway/edgeway.jar
 # The container configuration: no demo echo upstream (behind a listener on all interfaces it
 # would answer anyone), no routes; mount your own over /opt/edgeway/config.
 COPY --from=build /src/config/container.yaml /opt/edgeway/config/edgeway.yaml
-# Inside a container the admin API must listen on all interfaces for probes to reach it; publish
-# its port only to the orchestrator, never to the internet.
-ENV EDGEWAY_HOST=0.0.0.0 EDGEWAY_ADMIN_HOST=0.0.0.0
+# The public listener is on all interfaces; the admin API stays on loopback unless the operator
+# sets EDGEWAY_ADMIN_HOST and EDGEWAY_ADMIN_TOKEN (see above).
+ENV EDGEWAY_HOST=0.0.0.0
 # config/ (edgeway.yaml) and plugins/ (filter jars) are read-only inputs; data/ is the one place
 # the gateway may write (e.g. the event journal while Kafka is unreachable).
 VOLUME ["/opt/edgeway/config", "/opt/edgeway/plugins", "/opt/edgeway/data"]

@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,15 @@ import org.slf4j.LoggerFactory;
  * The admin API on its own port (127.0.0.1 by default, never the public listener):
  * {@code GET /health} (liveness), {@code GET /ready} (config loaded and listeners bound),
  * {@code GET /routes} (the running route table). Other features register more endpoints with
- * {@link #register}.
+ * {@link #register}; docs/admin.md lists them all.
+ *
+ * <p>With a token ({@code admin.token}, required off loopback), every request but
+ * {@code /health} and {@code /ready} must carry {@code Authorization: Bearer <token>}; without it
+ * the answer is 401 problem+json ({@code missing_token} or {@code invalid_token}) with
+ * {@code WWW-Authenticate: Bearer}, before the path is even looked up, so an unauthenticated
+ * caller cannot tell which endpoints exist. The two probes stay open: orchestrators and load
+ * balancers call them without credentials, and they reveal only up/ready and, while not ready,
+ * the names of the pending readiness checks.
  *
  * <p>Every request gets an answer: an endpoint whose handler throws, whose future fails, or
  * whose document cannot be encoded answers 500 problem+json and the cause is logged at ERROR.
@@ -38,16 +47,30 @@ import org.slf4j.LoggerFactory;
 public final class AdminServer {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
   private static final String JSON = "application/json";
+  /** Answer without the token: liveness and readiness probes (see the class comment). */
+  private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready");
+  private static final String REALM = "Bearer realm=\"edgeway-admin\"";
 
   private final Vertx vertx;
   private final GatewayRuntime runtime;
   private final Map<String, Function<HttpServerRequest, Future<JsonObject>>> endpoints = new LinkedHashMap<>();
   private final Map<String, HttpMethod> methods = new LinkedHashMap<>();
+  private final AdminToken token;
   private HttpServer server;
 
+  /** An admin API that requires no token (loopback only: {@code AdminConfig} enforces it). */
   public AdminServer(Vertx vertx, GatewayRuntime runtime) {
+    this(vertx, runtime, null);
+  }
+
+  /**
+   * An admin API requiring {@code Authorization: Bearer <token>} on every endpoint but the probes;
+   * {@code token} null: none required.
+   */
+  public AdminServer(Vertx vertx, GatewayRuntime runtime, String token) {
     this.vertx = requireNonNull(vertx, "vertx");
     this.runtime = requireNonNull(runtime, "runtime");
+    this.token = token == null ? null : new AdminToken(token);
     endpoints.put("/health", req -> Future.succeededFuture(new JsonObject().put("status", "UP")));
     endpoints.put("/routes", req -> Future.succeededFuture(routes(runtime.snapshot())));
   }
@@ -77,6 +100,9 @@ public final class AdminServer {
   }
 
   private void handle(HttpServerRequest req) {
+    if (token != null && !OPEN_PATHS.contains(req.path()) && !authorized(req)) {
+      return;
+    }
     if (req.path().equals("/ready")) {
       boolean ready = runtime.isReady();
       JsonObject body = new JsonObject().put("ready", ready);
@@ -121,6 +147,27 @@ public final class AdminServer {
       }
       req.response().putHeader("Content-Type", JSON).end(body);
     });
+  }
+
+  /** True when the request carries the token; otherwise answers 401 and returns false. */
+  private boolean authorized(HttpServerRequest req) {
+    AdminToken.Outcome outcome = token.check(req.getHeader("Authorization"));
+    if (outcome == AdminToken.Outcome.ACCEPTED) {
+      return true;
+    }
+    GatewayResponse problem;
+    if (outcome == AdminToken.Outcome.MISSING) {
+      problem = ProblemResponses.render(401, "missing_token", "The admin API requires a bearer token", null, null);
+      problem.headers().set("WWW-Authenticate", REALM);
+    } else {
+      // Never log the presented value: a near-miss is often the real token with a typo.
+      log.warn("admin request {} {} from {} with an invalid bearer token", req.method(), req.path(),
+          req.remoteAddress());
+      problem = ProblemResponses.render(401, "invalid_token", "Invalid admin token", null, null);
+      problem.headers().set("WWW-Authenticate", REALM + ", error=\"invalid_token\"");
+    }
+    send(req, problem);
+    return false;
   }
 
   private static void failed(HttpServerRequest req, Throwable cause) {

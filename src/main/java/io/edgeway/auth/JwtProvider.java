@@ -8,9 +8,12 @@ import io.edgeway.runtime.StateEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -57,6 +60,9 @@ public final class JwtProvider {
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong consecutiveFailures = new AtomicLong();
   private final AtomicReference<String> lastError = new AtomicReference<>();
+  /** Wall-clock millis of the last failed fetch, and of the last fetch that ended either way; 0: none yet. */
+  private final AtomicLong lastErrorMillis = new AtomicLong();
+  private final AtomicLong lastRefreshMillis = new AtomicLong();
   private volatile boolean stopped;
 
   private JwtProvider(String name, JwtProviderConfig config, Clock clock, Vertx vertx, JwksFetcher fetcher,
@@ -205,6 +211,7 @@ public final class JwtProvider {
         .compose(body -> vertx.executeBlocking(() -> KeySet.of(JWKSet.parse(body), algorithms, true), false))
         .onComplete(ar -> {
           boolean changed = false;
+          lastRefreshMillis.set(clock.millis());
           if (ar.succeeded()) {
             changed = install(ar.result(), reason);
           } else {
@@ -239,6 +246,7 @@ public final class JwtProvider {
     String message = cause instanceof IllegalArgumentException || cause instanceof java.text.ParseException
         ? "invalid key set: " + cause.getMessage() : cause.toString();
     lastError.set(message);
+    lastErrorMillis.set(clock.millis());
     long streak = consecutiveFailures.incrementAndGet();
     log.warn("jwt provider {}: JWKS fetch from {} failed ({}), keeping {}: {}", name, config.jwksUrl(), reason,
         state.get() == null ? "no keys (protected routes answer 503)" : "the last good keys", message);
@@ -271,28 +279,39 @@ public final class JwtProvider {
     }
   }
 
-  /** Status for the admin API (no key material). */
   /** True once a key set is loaded (always for secrets and key files). */
   boolean hasKeys() {
     return state.get() != null;
   }
 
+  /**
+   * Status for the admin API: the key ids, when keys were loaded and refreshed, the last error.
+   * Never key material: not even a secret's length or a public key (a kid is an identifier).
+   */
   JsonObject status() {
     KeyState s = state.get();
     long now = clock.millis();
     JsonObject json = new JsonObject().put("issuer", config.issuer()).put("source", config.keySource().name()
         .toLowerCase(Locale.ROOT).replace('_', '-')).put("algorithms", config.algorithms())
-        .put("keys", s == null ? 0 : s.keys().size()).put("usable", usableKeys(now) != null);
+        .put("keys", s == null ? 0 : s.keys().size())
+        .put("keyIds", new JsonArray(s == null ? List.of() : s.keys().keyIds()))
+        .put("usable", usableKeys(now) != null);
+    if (s != null) {
+      // For a secret or a key file: when it was read (start-up); for a JWKS URL: the last good fetch.
+      json.put("loadedAt", Instant.ofEpochMilli(s.fetchedAtMillis()).toString());
+    }
     if (fetcher != null) {
       json.put("url", config.jwksUrl()).put("fetches", fetches.get()).put("failures", failures.get())
           .put("consecutiveFailures", consecutiveFailures.get());
       if (s != null) {
-        json.put("fetchedAt", java.time.Instant.ofEpochMilli(s.fetchedAtMillis()).toString())
-            .put("usableUntil", java.time.Instant.ofEpochMilli(s.usableUntilMillis()).toString());
+        json.put("fetchedAt", Instant.ofEpochMilli(s.fetchedAtMillis()).toString())
+            .put("usableUntil", Instant.ofEpochMilli(s.usableUntilMillis()).toString());
       }
-      if (lastError.get() != null) {
-        json.put("lastError", lastError.get());
-      }
+      long refreshed = lastRefreshMillis.get();
+      json.put("lastRefreshAt", refreshed == 0 ? null : Instant.ofEpochMilli(refreshed).toString());
+      long failed = lastErrorMillis.get();
+      json.put("lastError", lastError.get())
+          .put("lastErrorAt", failed == 0 ? null : Instant.ofEpochMilli(failed).toString());
     }
     return json;
   }

@@ -38,8 +38,11 @@ final class KeySet {
   private final boolean matchKid;
   private final int size;
   private final Object fingerprint;
+  private final List<String> keyIds;
 
-  private KeySet(Map<JWSAlgorithm, List<Entry>> byAlgorithm, boolean matchKid, int size, Object fingerprint) {
+  private KeySet(Map<JWSAlgorithm, List<Entry>> byAlgorithm, boolean matchKid, int size, Object fingerprint,
+      List<String> keyIds) {
+    this.keyIds = keyIds;
     this.byAlgorithm = byAlgorithm;
     this.matchKid = matchKid;
     this.size = size;
@@ -56,6 +59,7 @@ final class KeySet {
   static KeySet of(JWKSet jwks, Set<JWSAlgorithm> allowed, boolean matchKid) {
     Map<JWSAlgorithm, List<Entry>> byAlg = new HashMap<>();
     List<Map<String, Object>> kept = new ArrayList<>();
+    java.util.TreeSet<String> kids = new java.util.TreeSet<>();
     int usable = 0;
     for (JWK raw : jwks.getKeys()) {
       JWK jwk = raw instanceof OctetSequenceKey ? raw : raw.toPublicJWK();
@@ -76,6 +80,9 @@ final class KeySet {
       if (used) {
         usable++;
         kept.add(jwk.toJSONObject());
+        if (jwk.getKeyID() != null) {
+          kids.add(jwk.getKeyID());
+        }
       }
     }
     if (usable == 0) {
@@ -83,7 +90,7 @@ final class KeySet {
     }
     Map<JWSAlgorithm, List<Entry>> frozen = new HashMap<>();
     byAlg.forEach((alg, list) -> frozen.put(alg, List.copyOf(list)));
-    return new KeySet(Map.copyOf(frozen), matchKid, usable, List.copyOf(kept));
+    return new KeySet(Map.copyOf(frozen), matchKid, usable, List.copyOf(kept), List.copyOf(kids));
   }
 
   private static JWSVerifier verifierFor(JWK jwk, JWSAlgorithm alg) {
@@ -138,6 +145,11 @@ final class KeySet {
   }
 
   /** Number of usable keys. */
+  /** The key ids ({@code kid}) of the usable keys, sorted; a key without one is not listed. Not secret. */
+  List<String> keyIds() {
+    return keyIds;
+  }
+
   int size() {
     return size;
   }

@@ -112,6 +112,11 @@ final class ConnectionPool {
     });
   }
 
+  /** Its counts now; call on this pool's loop only, like everything else here. */
+  PoolStats stats() {
+    return new PoolStats(open, idle.size(), waiters.size());
+  }
+
   /** Closes every idle connection and fails the waiters; connections in use close with their exchange. */
   void close() {
     closed = true;

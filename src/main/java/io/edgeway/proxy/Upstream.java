@@ -3,9 +3,13 @@ package io.edgeway.proxy;
 import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +79,42 @@ public final class Upstream {
       loops.set(loopIndex, loop);
     }
     return loop;
+  }
+
+  /** Per event loop, at most this many connections to each target ({@code pool.max-connections}). */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** Per event loop and target, at most this many requests wait for a connection. */
+  public int maxWaitQueue() {
+    return maxWaitQueue;
+  }
+
+  /**
+   * The pools' counts per target, in {@link #targets()} order, summed over the loops that used this
+   * upstream. Each loop's pools are read on that loop (they are not thread-safe, and the request
+   * path keeps no shared counters for them), so the answer is asynchronous; it never blocks.
+   */
+  public Future<List<PoolStats>> poolStats() {
+    List<Future<PoolStats[]>> perLoop = new ArrayList<>();
+    for (int i = 0; i < loops.length(); i++) {
+      Loop loop = loops.get(i);
+      if (loop != null) {
+        perLoop.add(loop.stats());
+      }
+    }
+    return Future.all(perLoop).map(all -> {
+      PoolStats[] sums = new PoolStats[targets.size()];
+      Arrays.fill(sums, PoolStats.EMPTY);
+      for (Future<PoolStats[]> loop : perLoop) {
+        PoolStats[] stats = loop.result();
+        for (int t = 0; t < sums.length; t++) {
+          sums[t] = sums[t].plus(stats[t]);
+        }
+      }
+      return List.of(sums);
+    });
   }
 
   /** Closes the pools and the monitor (shutdown, or a reload that dropped this upstream). */
@@ -153,6 +193,18 @@ public final class Upstream {
     /** Bounds the silence between body chunks once the headers arrived. */
     TimeoutQueue idleTimeouts() {
       return idleTimeouts;
+    }
+
+    Future<PoolStats[]> stats() {
+      Promise<PoolStats[]> promise = Promise.promise();
+      context.runOnContext(v -> {
+        PoolStats[] stats = new PoolStats[byTarget.length];
+        for (int i = 0; i < byTarget.length; i++) {
+          stats[i] = byTarget[i].stats();
+        }
+        promise.complete(stats);
+      });
+      return promise.future();
     }
 
     void close() {

@@ -77,20 +77,30 @@ public final class RateLimitModule implements GatewayModule {
       started = store.start(vertx);
     }
     if (context.admin() != null) {
-      context.admin().register("/ratelimit", req -> {
-        JsonObject body = new JsonObject().put("decisions", metrics.toJson()).put("nodeBuckets", registry.buckets());
-        if (store != null) {
-          body.put("store", new JsonObject()
-              .put("type", "redis")
-              .put("address", store.address())
-              .put("connected", store.connected())
-              .put("degraded", store.degraded())
-              .put("consecutiveFailures", store.consecutiveFailures()));
-        }
-        return Future.succeededFuture(body);
-      });
+      context.admin().register("/ratelimit", req -> Future.succeededFuture(status(metrics, registry, store)));
     }
     return started;
+  }
+
+  /**
+   * {@code GET /ratelimit}: decisions, per-node buckets, and the store cluster limits use: always
+   * {@code kind: local} without {@code rate-limit-store}; with Redis, where it is, whether it is
+   * connected, whether limits are degraded (breaker open: {@code on-store-failure} applies) and
+   * the breaker itself.
+   */
+  static JsonObject status(RateLimitMetrics metrics, LocalBucketRegistry registry, RedisBucketStore store) {
+    JsonObject body = new JsonObject().put("decisions", metrics.toJson()).put("nodeBuckets", registry.buckets());
+    if (store == null) {
+      return body.put("store", new JsonObject().put("kind", "local").put("degraded", false));
+    }
+    return body.put("store", new JsonObject()
+        .put("kind", "redis")
+        .put("deployment", store.deployment())
+        .put("address", store.address())
+        .put("connected", store.connected())
+        .put("degraded", store.degraded())
+        .put("consecutiveFailures", store.consecutiveFailures())
+        .put("breaker", new JsonObject(store.breaker())));
   }
 
   @Override

@@ -36,6 +36,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -236,6 +238,24 @@ public final class RedisBucketStore {
 
   String address() {
     return displayAddress;
+  }
+
+  /** {@code standalone}, {@code sentinel} or {@code cluster}: how the Redis server is found. */
+  String deployment() {
+    if (config.cluster()) {
+      return "cluster";
+    }
+    return config.url().contains("-sentinel://") ? "sentinel" : "standalone";
+  }
+
+  /** The store's breaker for the admin API: state, consecutive failures and its settings. */
+  Map<String, Object> breaker() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("state", breaker.state());
+    out.put("consecutiveFailures", breaker.consecutiveFailures());
+    out.put("failureThreshold", breaker.threshold());
+    out.put("coolDownMs", breaker.coolDownNanos() / 1_000_000);
+    return out;
   }
 
   /** Closes the connection and the client without blocking the caller. */

@@ -71,6 +71,26 @@ final class StoreBreaker {
     }
   }
 
+  /**
+   * {@code closed}; {@code open} while callers skip the store; {@code half-open} once the
+   * cool-down is over (the next caller, or the one already trying, is the probe).
+   */
+  String state() {
+    long until = openUntil.get();
+    if (until == CLOSED) {
+      return "closed";
+    }
+    return probing.get() || nanoClock.getAsLong() - until >= 0 ? "half-open" : "open";
+  }
+
+  int threshold() {
+    return threshold;
+  }
+
+  long coolDownNanos() {
+    return coolDownNanos;
+  }
+
   boolean isOpen() {
     return openUntil.get() != CLOSED;
   }

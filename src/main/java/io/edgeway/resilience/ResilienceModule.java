@@ -1,6 +1,7 @@
 package io.edgeway.resilience;
 
 import io.edgeway.admin.AdminServer;
+import io.edgeway.proxy.PoolStats;
 import io.edgeway.proxy.Upstream;
 import io.edgeway.proxy.UpstreamTarget;
 import io.edgeway.runtime.CompiledRoute;
@@ -10,13 +11,15 @@ import io.edgeway.runtime.TargetMonitorFactory;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
  * Registers the {@link ResilienceRegistry} service (breakers and retry counters of all routes) and
  * the admin endpoints {@code GET /circuit-breakers}, {@code GET /upstreams} (targets, health,
- * ejections) and {@code GET /retries}.
+ * ejections, connection pools) and {@code GET /retries}.
  */
 public final class ResilienceModule implements GatewayModule {
   private final LongSupplier nanoClock;
@@ -46,7 +49,7 @@ public final class ResilienceModule implements GatewayModule {
       admin.register("/circuit-breakers", req -> Future.succeededFuture(
           new JsonObject().put("circuitBreakers", new JsonArray(registry.describeBreakers().stream()
               .map(JsonObject::new).toList()))));
-      admin.register("/upstreams", req -> Future.succeededFuture(upstreams(runtime)));
+      admin.register("/upstreams", req -> upstreams(runtime));
       admin.register("/retries", req -> {
         JsonObject routes = new JsonObject();
         registry.retries().entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -57,25 +60,48 @@ public final class ResilienceModule implements GatewayModule {
     return Future.succeededFuture();
   }
 
-  static JsonObject upstreams(GatewayRuntime runtime) {
-    JsonArray routes = new JsonArray();
-    for (CompiledRoute route : runtime.snapshot().routes()) {
-      Upstream upstream = route.upstream();
-      JsonArray targets = new JsonArray();
-      for (UpstreamTarget t : upstream.targets()) {
-        JsonObject target = new JsonObject()
-            .put("url", t.url())
-            .put("weight", t.weight())
-            .put("available", t.isAvailable())
-            .put("healthy", t.isHealthy())
-            .put("ejected", t.isEjected())
-            .put("inFlight", t.inFlight());
-        UpstreamMonitors.describe(upstream.monitor(), t).forEach((k, v) -> target.put(k, new JsonObject(castMap(v))));
-        targets.add(target);
+  /**
+   * {@code GET /upstreams}: per route, each target's weight, availability (health, ejection),
+   * in-flight requests and monitor state, and its connection pools (read on their own loops).
+   */
+  static Future<JsonObject> upstreams(GatewayRuntime runtime) {
+    List<CompiledRoute> routes = runtime.snapshot().routes();
+    List<Future<List<PoolStats>>> pools = new ArrayList<>(routes.size());
+    routes.forEach(route -> pools.add(route.upstream().poolStats()));
+    return Future.all(pools).map(all -> {
+      JsonArray out = new JsonArray();
+      for (int r = 0; r < routes.size(); r++) {
+        CompiledRoute route = routes.get(r);
+        Upstream upstream = route.upstream();
+        List<PoolStats> stats = pools.get(r).result();
+        JsonArray targets = new JsonArray();
+        for (int i = 0; i < upstream.targets().size(); i++) {
+          UpstreamTarget t = upstream.targets().get(i);
+          PoolStats pool = stats.get(i);
+          JsonObject target = new JsonObject()
+              .put("url", t.url())
+              .put("weight", t.weight())
+              .put("available", t.isAvailable())
+              .put("healthy", t.isHealthy())
+              .put("ejected", t.isEjected())
+              .put("inFlight", t.inFlight())
+              .put("pool", new JsonObject()
+                  .put("open", pool.open())
+                  .put("inUse", pool.inUse())
+                  .put("idle", pool.idle())
+                  .put("waiters", pool.waiters()));
+          UpstreamMonitors.describe(upstream.monitor(), t).forEach((k, v) -> target.put(k, new JsonObject(castMap(v))));
+          targets.add(target);
+        }
+        out.add(new JsonObject()
+            .put("route", route.id())
+            .put("poolLimitsPerLoop", new JsonObject()
+                .put("maxConnections", upstream.maxConnections())
+                .put("maxWaitQueue", upstream.maxWaitQueue()))
+            .put("targets", targets));
       }
-      routes.add(new JsonObject().put("route", route.id()).put("targets", targets));
-    }
-    return new JsonObject().put("upstreams", routes);
+      return new JsonObject().put("upstreams", out);
+    });
   }
 
   @SuppressWarnings("unchecked")

@@ -82,7 +82,7 @@ public final class Gateway {
     // The runtime starts with an empty table; the compiled snapshot is swapped in before listening.
     GatewayRuntime runtime = new GatewayRuntime(RouteSnapshot.empty(source));
     runtime.addObserver(new AccessLog());
-    AdminServer admin = config.admin().enabled() ? new AdminServer(vertx, runtime) : null;
+    AdminServer admin = config.admin().enabled() ? new AdminServer(vertx, runtime, config.admin().token()) : null;
     ModuleContext context = new ModuleContext(vertx, config, services, runtime, admin);
     List<GatewayModule> started = new ArrayList<>();
     DemoUpstream demo = config.demoUpstream().enabled() ? new DemoUpstream(vertx) : null;

@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -275,9 +276,22 @@ class JwtEndToEndTest {
     assertThat(bearer(Tokens.sign(Tokens.RSA_ROTATED, JWSAlgorithm.RS256, claims().build())).status()).isEqualTo(200);
     assertThat(bearer(Tokens.sign(Tokens.EC, JWSAlgorithm.ES256, claims().build())).status()).isEqualTo(200);
 
-    JsonObject status = adminJson("/jwt/providers").getJsonObject("corp");
+    JsonObject providers = adminJson("/jwt/providers");
+    JsonObject status = providers.getJsonObject("corp");
     assertThat(status.getInteger("keys")).isEqualTo(3);
     assertThat(status.getBoolean("usable")).isTrue();
+    // Key ids and refresh times for the operator; never key material (no modulus, no secret).
+    assertThat(status.getJsonArray("keyIds").getList()).containsExactly("ec-1", "rsa-1", "rsa-2");
+    assertThat(Instant.parse(status.getString("fetchedAt"))).isBeforeOrEqualTo(Instant.now());
+    assertThat(Instant.parse(status.getString("lastRefreshAt"))).isAfterOrEqualTo(Instant.parse(status.getString("fetchedAt")));
+    assertThat(status.getString("lastError")).isNull();
+    JsonObject partner = providers.getJsonObject("partner");
+    assertThat(partner.getString("source")).isEqualTo("secret");
+    assertThat(partner.getJsonArray("keyIds")).isEmpty();
+    assertThat(partner.getString("loadedAt")).isNotNull();
+    String encoded = providers.encode();
+    assertThat(encoded).doesNotContain(Tokens.SECRET).doesNotContain(Tokens.RSA.getModulus().toString())
+        .doesNotContain("\"n\"").doesNotContain("\"k\"");
   }
 
   @Test
@@ -292,8 +306,11 @@ class JwtEndToEndTest {
     assertThat(bearer(Tokens.sign(Tokens.rsa("new2"), JWSAlgorithm.RS256, claims().build())).status()).isEqualTo(401);
     assertThat(bearer(rs256(claims())).status()).isEqualTo(200);
     JsonObject status = adminJson("/jwt/providers").getJsonObject("corp");
-    assertThat(status.getLong("failures")).isEqualTo(2);
+    // Both refused sets count; a slow run may add the backoff retry scheduled 1 s after the first.
+    assertThat(status.getLong("failures")).isGreaterThanOrEqualTo(2);
     assertThat(status.getString("lastError")).contains("500");
+    assertThat(Instant.parse(status.getString("lastErrorAt"))).isBeforeOrEqualTo(Instant.now());
+    assertThat(status.getJsonArray("keyIds").getList()).as("the last good set stays").contains("rsa-1");
   }
 
   @Test

@@ -52,7 +52,7 @@ class ValidConfigTest {
     assertThat(limits.bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(limits.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(limits.maxConnections()).isEqualTo(10_000);
-    assertThat(config.admin()).isEqualTo(new AdminConfig("127.0.0.1", 9901, true));
+    assertThat(config.admin()).isEqualTo(new AdminConfig("127.0.0.1", 9901, true, null));
     assertThat(config.demoUpstream()).isEqualTo(new DemoUpstreamConfig(false, "127.0.0.1", 9080));
 
     assertThat(config.routes()).extracting(RouteConfig::id).containsExactly("users", "orders.v2");
@@ -134,7 +134,7 @@ class ValidConfigTest {
     assertThat(config.server().instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.server().trustedProxies()).isEmpty();
     assertThat(config.server().limits()).isEqualTo(LimitsConfig.defaults());
-    assertThat(config.admin()).isEqualTo(new AdminConfig("127.0.0.1", 9901, true));
+    assertThat(config.admin()).isEqualTo(new AdminConfig("127.0.0.1", 9901, true, null));
     assertThat(config.demoUpstream().enabled()).isFalse();
     assertThat(config).isEqualTo(GatewayConfig.defaults());
   }

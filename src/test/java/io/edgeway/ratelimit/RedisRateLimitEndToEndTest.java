@@ -117,6 +117,7 @@ class RedisRateLimitEndToEndTest {
           "{ url: \"redis-sentinel://127.0.0.1:" + sentinel.port() + "#edgeway\", timeout: 2s, cool-down: 200ms }", 3));
       GatewayClient admin = new GatewayClient(vertx, gateway.adminPort());
       awaitConnected(admin);
+      assertThat(store(admin).getString("deployment")).isEqualTo("sentinel");
       assertThat(store(admin).getString("address")).isEqualTo("127.0.0.1:" + sentinel.port() + "#edgeway");
       GatewayClient client = new GatewayClient(vertx, gateway.port());
       for (int i = 0; i < 3; i++) {
@@ -166,6 +167,7 @@ class RedisRateLimitEndToEndTest {
         TestGateway gateway = start(yaml);
         GatewayClient admin = new GatewayClient(vertx, gateway.adminPort());
         awaitConnected(admin);
+        assertThat(store(admin).getString("deployment")).isEqualTo("cluster");
         gateways.add(new GatewayClient(vertx, gateway.port()));
       }
       // Twelve callers, each sending three requests alternately through the two gateways: the
@@ -293,6 +295,10 @@ class RedisRateLimitEndToEndTest {
     assertThat(upstream.count()).isEqualTo(upstreamBefore);
     JsonObject down = store(admin);
     assertThat(down.getBoolean("degraded")).isTrue();
+    assertThat(down.getString("kind")).isEqualTo("redis");
+    assertThat(down.getString("deployment")).isEqualTo("standalone");
+    assertThat(down.getJsonObject("breaker").getString("state")).isIn("open", "half-open");
+    assertThat(down.getJsonObject("breaker").getInteger("failureThreshold")).isPositive();
     assertThat(stateEvents.await("ratelimit.degraded", 10).data()).containsEntry("store", "redis");
     assertThat(admin.get("/ratelimit").json().getJsonObject("decisions").getLong("unavailable")).isPositive();
 
@@ -308,6 +314,7 @@ class RedisRateLimitEndToEndTest {
     assertThat(resumed.status()).isEqualTo(200);
     assertThat(resumed.headers().contains("RateLimit-Degraded")).isFalse();
     assertThat(store(admin).getBoolean("degraded")).isFalse();
+    assertThat(store(admin).getJsonObject("breaker").getString("state")).isEqualTo("closed");
     assertThat(stateEvents.await("ratelimit.recovered", 10).data()).containsEntry("store", "redis");
     assertThat(stateEvents.recorded().stream().filter(e -> e.type().equals("ratelimit.degraded")).count())
         .as("one event per transition, not per request").isEqualTo(1);

@@ -78,7 +78,12 @@ final class ShippedJar implements AutoCloseable {
 
   /** Runs {@code java -jar edgeway.jar args...} in {@code dir} to its end (bounded). */
   static Finished run(Path dir, String... args) throws Exception {
-    try (ShippedJar jar = start(dir, Map.of(), args)) {
+    return run(dir, Map.of(), args);
+  }
+
+  /** Runs {@code java -jar edgeway.jar args...} in {@code dir} with {@code env} added, to its end (bounded). */
+  static Finished run(Path dir, Map<String, String> env, String... args) throws Exception {
+    try (ShippedJar jar = start(dir, env, args)) {
       if (!jar.process.waitFor(30, TimeUnit.SECONDS)) {
         throw new AssertionError("java -jar edgeway.jar " + String.join(" ", args) + " did not finish in 30 s");
       }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a user does first, against the packaged jar in its own JVM: start it on the shipped
- * configuration, call the demo route and every admin endpoint the README lists, validate configs
+ * configuration, call the demo route and every admin endpoint docs/admin.md lists, validate configs
  * with {@code --check}, send SIGHUP, stop it with SIGTERM. The test class path can hide a missing
  * dependency (jackson-databind once made every admin test pass while {@code GET /routes} hung in
  * the jar); the jar cannot. Run by maven-failsafe in the integration-test phase, after shade.
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShippedJarSmokeIT {
   /**
-   * Every admin endpoint, as the README's "Admin API" table lists it, with the request the suite
+   * Every admin endpoint, as docs/admin.md's "Endpoints" table lists it, with the request the suite
    * sends (a purge needs a selector).
    */
   static final Map<String, String> ADMIN_ENDPOINTS = new LinkedHashMap<>();
@@ -175,22 +175,42 @@ class ShippedJarSmokeIT {
     assertThat(bad.stderr().lines()).anyMatch(l -> l.matches("bad\\.yaml:2:\\d+: server\\.port: .*"));
   }
 
-  /** The list above is the README's: a new endpoint documented (or not) fails here until both agree. */
+  /**
+   * The list above is docs/admin.md's table: a new endpoint documented (or not) fails here until
+   * both agree. Every other mention of an endpoint (README, the other docs) must be one of them.
+   */
   @Test
-  void theEndpointListIsTheOneTheReadmeAndDocsDocument() throws Exception {
-    String readme = Files.readString(REPO.resolve("README.md"), StandardCharsets.UTF_8);
-    int start = readme.indexOf("**Admin API**");
-    int end = readme.indexOf("\n\n", readme.indexOf("| endpoint |", start));
-    assertThat(start).as("README has an Admin API table").isPositive();
-    Set<String> documented = endpoints(readme.substring(start, end));
+  void theEndpointListIsTheOneDocsAdminDocuments() throws Exception {
+    String admin = Files.readString(REPO.resolve("docs/admin.md"), StandardCharsets.UTF_8);
+    int start = admin.indexOf("## Endpoints");
+    assertThat(start).as("docs/admin.md has an Endpoints section").isPositive();
+    int end = admin.indexOf("\n\n", admin.indexOf("| endpoint |", start));
+    Set<String> documented = endpoints(admin.substring(start, end));
     assertThat(documented).containsExactlyInAnyOrderElementsOf(ADMIN_ENDPOINTS.keySet());
+    Set<String> mentioned = new TreeSet<>(endpoints(Files.readString(REPO.resolve("README.md"), StandardCharsets.UTF_8)));
     try (Stream<Path> docs = Files.list(REPO.resolve("docs"))) {
-      Set<String> mentioned = new TreeSet<>();
       for (Path doc : docs.filter(p -> p.toString().endsWith(".md")).toList()) {
         mentioned.addAll(endpoints(Files.readString(doc, StandardCharsets.UTF_8)));
       }
-      assertThat(ADMIN_ENDPOINTS.keySet()).containsAll(mentioned);
     }
+    assertThat(ADMIN_ENDPOINTS.keySet()).containsAll(mentioned);
+  }
+
+  /**
+   * Off loopback the admin API needs a token: the container config with the admin host opened
+   * and no token is refused with its position; with a token it is valid.
+   */
+  @Test
+  void checkRefusesAnAdminOffLoopbackWithoutAToken() throws Exception {
+    ShippedJar.Finished open = ShippedJar.run(dir, Map.of("EDGEWAY_ADMIN_HOST", "0.0.0.0", "EDGEWAY_ADMIN_TOKEN", ""),
+        "--check", "--config", "config/container.yaml");
+    assertThat(open.exitCode()).as(open.stdout() + open.stderr()).isEqualTo(2);
+    assertThat(open.stderr().lines())
+        .anyMatch(l -> l.matches("config/container\\.yaml:\\d+:\\d+: admin\\.host: 0\\.0\\.0\\.0 \\(expected: .*token.*"));
+    ShippedJar.Finished withToken = ShippedJar.run(dir, Map.of("EDGEWAY_ADMIN_HOST", "0.0.0.0",
+        "EDGEWAY_ADMIN_TOKEN", "smoke-admin-token-0123456789abcdef"), "--check", "--config", "config/container.yaml");
+    assertThat(withToken.exitCode()).as(withToken.stderr()).isZero();
+    assertThat(withToken.stdout() + withToken.stderr()).doesNotContain("smoke-admin-token");
   }
 
   /** {@code `GET /path`} and {@code `POST /path?...`} mentions in Markdown, without the query. */
