@@ -77,6 +77,25 @@ public final class Upstream {
     return loop;
   }
 
+  /**
+   * The connections of {@code target} summed over the event loops that opened a pool for it;
+   * callable from any thread (the values are a recent view, not a consistent snapshot).
+   */
+  public PoolStats poolStats(UpstreamTarget target) {
+    int index = targets.indexOf(target);
+    if (index < 0) {
+      throw new IllegalArgumentException("not a target of this upstream: " + target);
+    }
+    PoolStats sum = PoolStats.EMPTY;
+    for (int i = 0; i < loops.length(); i++) {
+      Loop loop = loops.get(i);
+      if (loop != null) {
+        sum = sum.plus(loop.byTarget[index].stats());
+      }
+    }
+    return sum;
+  }
+
   /** Closes the pools and the monitor (shutdown, or a reload that dropped this upstream). */
   public void close() {
     monitor.close();
