@@ -50,12 +50,36 @@ final class CoreMetrics implements MetricSource {
       }
     }
     sink.gauge("edgeway_routes", "Routes in the running configuration", snapshot.routes().size());
-    // HOOK(reload): the running version (content hash) belongs to the config-reload work, which
-    // also owns edgeway_config_reloads_total{result}; until it lands, the source alone is exported
-    // and the reload counters are absent (docs/metrics.md).
-    sink.gauge("edgeway_config_info", "Always 1; labels describe the running configuration", 1,
-        "source", snapshot.source());
     sink.gauge("edgeway_config_loaded_timestamp_seconds", "When the running configuration was loaded (Unix time)",
         snapshot.loadedAt().toEpochMilli() / 1000.0);
+  }
+
+  /**
+   * Writes {@code edgeway_config_info}. Written here rather than through Micrometer because the
+   * Prometheus client strips the {@code _info} suffix from a gauge's name, and the name is a
+   * published contract.
+   */
+  void appendInfo(StringBuilder text) {
+    // HOOK(reload): the running version (content hash) belongs to the config-reload work, which
+    // also owns edgeway_config_reloads_total{result} (as a MetricSource); until it lands, the
+    // source alone is exported and the reload counters are absent (docs/metrics.md).
+    text.append("# HELP edgeway_config_info Always 1; the labels describe the running configuration\n")
+        .append("# TYPE edgeway_config_info gauge\n")
+        .append("edgeway_config_info{source=\"");
+    escapeLabelValue(text, runtime.snapshot().source());
+    text.append("\"} 1.0\n");
+  }
+
+  /** The text format's escapes inside a label value: backslash, double quote, line feed. */
+  static void escapeLabelValue(StringBuilder text, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '\\' -> text.append("\\\\");
+        case '"' -> text.append("\\\"");
+        case '\n' -> text.append("\\n");
+        default -> text.append(c);
+      }
+    }
   }
 }

@@ -99,7 +99,9 @@ public final class MetricsModule implements GatewayModule {
       sources.add(core);
       sources.addAll(runtime.metricSources());
       sampled.refresh(sources);
-      return meters.scrape();
+      StringBuilder text = new StringBuilder(meters.scrape());
+      core.appendInfo(text);
+      return text.toString();
     }
   }
 

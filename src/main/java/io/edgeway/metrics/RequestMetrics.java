@@ -32,7 +32,7 @@ final class RequestMetrics implements ExchangeObserver {
   RequestMetrics(MeterRegistry registry, List<Double> bucketSeconds) {
     this.registry = requireNonNull(registry, "registry");
     this.buckets = bucketSeconds.stream().map(s -> Duration.ofNanos(Math.round(s * 1e9))).toArray(Duration[]::new);
-    this.unmatched = new RouteMeters(UNMATCHED, registry, buckets);
+    this.unmatched = new RouteMeters(UNMATCHED, registry, buckets, false);
   }
 
   @Override
@@ -44,7 +44,7 @@ final class RequestMetrics implements ExchangeObserver {
     } else {
       meters = byRoute.get(route);
       if (meters == null) {
-        meters = byRoute.computeIfAbsent(route, id -> new RouteMeters(id, registry, buckets));
+        meters = byRoute.computeIfAbsent(route, id -> new RouteMeters(id, registry, buckets, true));
       }
     }
     Long upstreamNanos = ex.get(StandardAttributes.UPSTREAM_NANOS);

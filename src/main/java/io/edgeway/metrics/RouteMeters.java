@@ -33,12 +33,13 @@ final class RouteMeters {
   private final AtomicReferenceArray<Counter> cache = new AtomicReferenceArray<>(CACHE_RESULTS.length);
   private final AtomicReferenceArray<Counter> decisions = new AtomicReferenceArray<>(DECISIONS.length);
 
-  RouteMeters(String route, MeterRegistry registry, Duration[] buckets) {
+  /** Meters of a route; {@code upstreamCalls} false for requests no route matched (never proxied). */
+  RouteMeters(String route, MeterRegistry registry, Duration[] buckets, boolean upstreamCalls) {
     this.route = route;
     this.registry = registry;
     this.total = timer("edgeway.request.duration",
         "Time from a request's arrival to the end of its response", buckets);
-    this.upstream = timer("edgeway.upstream.duration",
+    this.upstream = !upstreamCalls ? null : timer("edgeway.upstream.duration",
         "Time waiting on the upstream (connection, request, response headers), summed over attempts", buckets);
     this.overhead = timer("edgeway.gateway.overhead",
         "Request duration minus upstream duration: what the gateway itself (and the client) added", buckets);
@@ -69,7 +70,7 @@ final class RouteMeters {
     }
     counter.increment();
     total.record(totalNanos, TimeUnit.NANOSECONDS);
-    if (upstreamNanos >= 0) {
+    if (upstreamNanos >= 0 && upstream != null) {
       upstream.record(upstreamNanos, TimeUnit.NANOSECONDS);
       overhead.record(Math.max(0, totalNanos - upstreamNanos), TimeUnit.NANOSECONDS);
     } else {
@@ -104,7 +105,10 @@ final class RouteMeters {
 
   /** Removes this route's meters from the registry (its route is gone from the configuration). */
   void remove() {
-    List<Meter> meters = new ArrayList<>(List.of(total, upstream, overhead));
+    List<Meter> meters = new ArrayList<>(List.of(total, overhead));
+    if (upstream != null) {
+      meters.add(upstream);
+    }
     for (AtomicReferenceArray<Counter> slots : List.of(requests, cache, decisions)) {
       for (int i = 0; i < slots.length(); i++) {
         Counter c = slots.get(i);

@@ -40,6 +40,7 @@ public final class ResilienceModule implements GatewayModule {
     ResilienceRegistry registry = new ResilienceRegistry(nanoClock);
     context.services().register(ResilienceRegistry.class, registry);
     context.services().register(TargetMonitorFactory.class, UpstreamMonitors::create);
+    context.runtime().addMetricSource(registry);
     AdminServer admin = context.admin();
     if (admin != null) {
       GatewayRuntime runtime = context.runtime();
