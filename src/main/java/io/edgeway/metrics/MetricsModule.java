@@ -58,24 +58,32 @@ public final class MetricsModule implements GatewayModule {
       log.info("metrics disabled (metrics.enabled: false): nothing recorded, no /metrics");
       return Future.succeededFuture();
     }
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    JvmGcMetrics gc = new JvmGcMetrics();
-    List<MeterBinder> binders = List.of(new ClassLoaderMetrics(), new JvmMemoryMetrics(), gc,
-        new JvmThreadMetrics(), new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics());
-    binders.forEach(b -> b.bindTo(meters));
-    this.registry = meters;
-    this.gcMetrics = gc;
-
-    GatewayRuntime runtime = context.runtime();
-    RequestMetrics requests = new RequestMetrics(meters, config.buckets());
-    runtime.addObserver(requests);
-    AdminServer admin = context.admin();
-    if (admin != null) {
-      Scrape scrape = new Scrape(meters, requests, new SampledMeters(meters), new CoreMetrics(runtime), runtime);
-      Vertx vertx = context.vertx();
-      admin.registerHandler(HttpMethod.GET, "/metrics", req -> scrape.answer(vertx, req));
-    }
-    return Future.succeededFuture();
+    // On a worker: the registry and the JVM binders load a few hundred classes and read MXBeans,
+    // which on a busy machine is enough to trip the blocked-thread checker on an event loop.
+    return context.vertx().executeBlocking(() -> {
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      JvmGcMetrics gc = new JvmGcMetrics();
+      List<MeterBinder> binders = List.of(new ClassLoaderMetrics(), new JvmMemoryMetrics(), gc,
+          new JvmThreadMetrics(), new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics());
+      binders.forEach(b -> b.bindTo(meters));
+      this.gcMetrics = gc;
+      RequestMetrics requests = new RequestMetrics(meters, config.buckets());
+      // Load what the first request and the first scrape use, here rather than on a loop.
+      meters.scrape();
+      this.registry = meters;
+      return requests;
+    }, false).map(requests -> {
+      PrometheusMeterRegistry meters = registry;
+      GatewayRuntime runtime = context.runtime();
+      runtime.addObserver(requests);
+      AdminServer admin = context.admin();
+      if (admin != null) {
+        Scrape scrape = new Scrape(meters, requests, new SampledMeters(meters), new CoreMetrics(runtime), runtime);
+        Vertx vertx = context.vertx();
+        admin.registerHandler(HttpMethod.GET, "/metrics", req -> scrape.answer(vertx, req));
+      }
+      return null;
+    });
   }
 
   /** One {@code GET /metrics}: sources read and the text written on a worker (it walks every meter). */
