@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Runs the JMH micro-benchmarks (currently RouteTableBenchmark) with a short configuration:
-# 1 fork, 3 warm-up x 1 s, 5 measurements x 1 s. Extra arguments go to JMH, e.g. `-p routes=10000`.
+# Runs a JMH micro-benchmark (RouteTableBenchmark unless the first argument names another, e.g.
+# MetricsRecordingBenchmark) with a short configuration: 1 fork, 3 warm-up x 1 s, 5 measurements
+# x 1 s. Extra arguments go to JMH, e.g. `-p routes=10000`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cp_file=target/jmh.classpath
 mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
+bench=RouteTableBenchmark
+if [[ ${1:-} =~ ^[A-Z][A-Za-z0-9]*Benchmark$ ]]; then
+  bench=$1
+  shift
+fi
 exec java -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
-  io.edgeway.bench.RouteTableBenchmark -f 1 -wi 3 -w 1s -i 5 -r 1s "$@"
+  org.openjdk.jmh.Main "\.$bench\." -f 1 -wi 3 -w 1s -i 5 -r 1s "$@"

@@ -13,6 +13,7 @@ import io.edgeway.runtime.RouteSnapshot;
 import io.edgeway.spi.GatewayException;
 import io.edgeway.spi.GatewayResponse;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin API on its own port (127.0.0.1 by default, never the public listener):
  * {@code GET /health} (liveness), {@code GET /ready} (config loaded and listeners bound),
- * {@code GET /routes} (the running route table). Other features register more endpoints with
- * {@link #register}; docs/admin.md lists them all.
+ * {@code GET /routes} (the running route table), and the dashboard at {@code GET /}
+ * ({@link Dashboard}). Other features register more endpoints with {@link #register} (JSON) and
+ * {@link #registerHandler} (anything else, e.g. {@code GET /metrics}); docs/admin.md lists them all.
  *
  * <p>With a token ({@code admin.token}, required off loopback), every request but
  * {@code /health} and {@code /ready} must carry {@code Authorization: Bearer <token>}; without it
@@ -48,12 +50,14 @@ public final class AdminServer {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
   private static final String JSON = "application/json";
   /** Answer without the token: liveness and readiness probes (see the class comment). */
-  private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready");
+  /** The probes, and the dashboard's static files (no data: the page asks for the token itself). */
+  private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/", "/dashboard.js", "/dashboard.css");
   private static final String REALM = "Bearer realm=\"edgeway-admin\"";
 
   private final Vertx vertx;
   private final GatewayRuntime runtime;
   private final Map<String, Function<HttpServerRequest, Future<JsonObject>>> endpoints = new LinkedHashMap<>();
+  private final Map<String, Handler<HttpServerRequest>> rawEndpoints = new LinkedHashMap<>();
   private final Map<String, HttpMethod> methods = new LinkedHashMap<>();
   private final AdminToken token;
   private HttpServer server;
@@ -73,6 +77,7 @@ public final class AdminServer {
     this.token = token == null ? null : new AdminToken(token);
     endpoints.put("/health", req -> Future.succeededFuture(new JsonObject().put("status", "UP")));
     endpoints.put("/routes", req -> Future.succeededFuture(routes(runtime.snapshot())));
+    new Dashboard(vertx).registerOn(this);
   }
 
   /** Adds a {@code GET} endpoint answering JSON; must be called before {@link #start}. */
@@ -87,6 +92,16 @@ public final class AdminServer {
    */
   public void register(HttpMethod method, String path, Function<HttpServerRequest, Future<JsonObject>> handler) {
     endpoints.put(requireNonNull(path, "path"), requireNonNull(handler, "handler"));
+    methods.put(path, requireNonNull(method, "method"));
+  }
+
+  /**
+   * Adds an endpoint that writes its own answer (Prometheus text, the dashboard's files); must be
+   * called before {@link #start}. The handler runs on the admin server's event loop: it must not
+   * block, and must end the response (move CPU-heavy work to a worker).
+   */
+  public void registerHandler(HttpMethod method, String path, Handler<HttpServerRequest> handler) {
+    rawEndpoints.put(requireNonNull(path, "path"), requireNonNull(handler, "handler"));
     methods.put(path, requireNonNull(method, "method"));
   }
 
@@ -113,7 +128,8 @@ public final class AdminServer {
       return;
     }
     Function<HttpServerRequest, Future<JsonObject>> endpoint = endpoints.get(req.path());
-    if (endpoint == null) {
+    Handler<HttpServerRequest> raw = endpoint == null ? rawEndpoints.get(req.path()) : null;
+    if (endpoint == null && raw == null) {
       send(req, ProblemResponses.render(404, "not_found", "No such admin endpoint", null, null));
       return;
     }
@@ -123,6 +139,14 @@ public final class AdminServer {
           "This admin endpoint answers " + allowed.name(), null, null);
       problem.headers().set("Allow", allowed.name());
       send(req, problem);
+      return;
+    }
+    if (raw != null) {
+      try {
+        raw.handle(req);
+      } catch (RuntimeException e) {
+        failed(req, e);
+      }
       return;
     }
     Future<JsonObject> answer;
@@ -170,7 +194,8 @@ public final class AdminServer {
     return false;
   }
 
-  private static void failed(HttpServerRequest req, Throwable cause) {
+  /** Answers 500 problem+json for a failed endpoint (logged); for handlers registered with {@link #registerHandler}. */
+  public static void failed(HttpServerRequest req, Throwable cause) {
     if (cause instanceof GatewayException e) {
       send(req, ProblemResponses.render(e, null, null));
       return;

@@ -64,6 +64,7 @@ public final class CacheModule implements GatewayModule {
     this.cache = store;
     context.services().register(ResponseCache.class, store);
     context.runtime().addObserver(new UnsafeRequestInvalidation(store));
+    context.runtime().addMetricSource(store::collect);
     AdminServer admin = context.admin();
     if (admin != null) {
       Vertx vertx = context.vertx();

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.edgeway.runtime.MetricSink;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -284,6 +285,17 @@ public final class ResponseCache {
     }
     cache.cleanUp();
     return removed;
+  }
+
+  /** Size and removals, for the metrics exporter (per-route results come from each request). */
+  void collect(MetricSink sink) {
+    sink.gauge("edgeway_cache_bytes", "Bytes held by the response cache (bodies, headers and keys)",
+        cache.policy().eviction().map(ev -> ev.weightedSize().orElse(0)).orElse(0L));
+    sink.gauge("edgeway_cache_entries", "Responses held by the response cache", cache.estimatedSize());
+    sink.counter("edgeway_cache_evictions_total", "Entries evicted to stay within cache.max-size", evictions.sum());
+    sink.counter("edgeway_cache_invalidations_total",
+        "Entries removed because a successful unsafe request (POST, PUT, DELETE...) made them stale",
+        invalidations.sum());
   }
 
   /** Totals and per-route counters for {@code GET /cache/stats}. */

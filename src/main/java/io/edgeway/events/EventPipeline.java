@@ -1,6 +1,7 @@
 package io.edgeway.events;
 
 import io.edgeway.exchange.JsonEncoder;
+import io.edgeway.runtime.MetricSink;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -138,6 +139,27 @@ final class EventPipeline {
 
   EventStats stats() {
     return stats;
+  }
+
+  /** The pipeline's counters and backlog, for the metrics exporter (docs/metrics.md). */
+  void collect(MetricSink sink) {
+    String help = "Events by stage: created (handed to the pipeline), published (acknowledged by Kafka), "
+        + "journaled, replayed (published from the journal), dropped";
+    sink.counter("edgeway_events_total", help, stats.created.sum(), "stage", "created");
+    sink.counter("edgeway_events_total", help, stats.published.sum(), "stage", "published");
+    sink.counter("edgeway_events_total", help, stats.journaled.sum(), "stage", "journaled");
+    sink.counter("edgeway_events_total", help, stats.replayed.sum(), "stage", "replayed");
+    sink.counter("edgeway_events_total", help, stats.dropped(), "stage", "dropped");
+    String dropHelp = "Events lost, by reason";
+    sink.counter("edgeway_events_dropped_total", dropHelp, stats.droppedQueueFull.sum(), "reason", "queue_full");
+    sink.counter("edgeway_events_dropped_total", dropHelp, stats.droppedJournalFull.sum(), "reason", "journal_full");
+    sink.counter("edgeway_events_dropped_total", dropHelp, stats.droppedRejected.sum(), "reason", "rejected");
+    sink.counter("edgeway_events_dropped_total", dropHelp, stats.droppedStopped.sum(), "reason", "stopped");
+    sink.gauge("edgeway_events_queued", "Events in the in-memory queue, not yet sent or journaled", queued.get());
+    sink.gauge("edgeway_events_journal_bytes", "Bytes in the event journal (not yet replayed to Kafka)",
+        journal.sizeBytes());
+    sink.gauge("edgeway_events_direct", "1 while events go straight to Kafka; 0 while they are journaled first",
+        sender != null && mode == Mode.DIRECT ? 1 : 0);
   }
 
   JsonObject statsJson() {

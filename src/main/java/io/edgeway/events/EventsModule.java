@@ -55,6 +55,7 @@ public final class EventsModule implements GatewayModule {
       context.services().register(StateEvents.class,
           new CloudStateEvents(config, previous, p::offer, System::currentTimeMillis));
       context.runtime().addObserver(new RequestEvents(config, p::offer, System::currentTimeMillis));
+      context.runtime().addMetricSource(p::collect);
       if (context.admin() != null) {
         context.admin().register("/events/stats", req -> Future.succeededFuture(p.statsJson()));
       }

@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpConnectOptions;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 
 /**
@@ -19,8 +21,28 @@ import java.util.ArrayDeque;
  * bound it fails at once with {@link UpstreamFailure#BUSY} (503): saturation never queues forever.
  * Idle connections are reused most-recent first and closed by {@link #evictIdle(long)} once idle
  * longer than the keep-alive timeout.
+ *
+ * <p>Its sizes are published for metrics ({@link #stats()}, read from another thread) with
+ * opaque writes: plain stores on the loop, no fence on the request path, and a reader sees
+ * whole, recent values (a gauge needs no more).
  */
 final class ConnectionPool {
+  private static final VarHandle OPEN_SEEN;
+  private static final VarHandle IDLE_SEEN;
+  private static final VarHandle WAITERS_SEEN;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      OPEN_SEEN = lookup.findVarHandle(ConnectionPool.class, "openSeen", int.class);
+      IDLE_SEEN = lookup.findVarHandle(ConnectionPool.class, "idleSeen", int.class);
+      WAITERS_SEEN = lookup.findVarHandle(ConnectionPool.class, "waitersSeen", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final UpstreamTarget target;
   private final Vertx vertx;
   private final HttpClientAgent client;
   private final HttpConnectOptions connectOptions;
@@ -31,12 +53,19 @@ final class ConnectionPool {
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private int open;
   private boolean closed;
+  @SuppressWarnings("unused") // through OPEN_SEEN
+  private int openSeen;
+  @SuppressWarnings("unused") // through IDLE_SEEN
+  private int idleSeen;
+  @SuppressWarnings("unused") // through WAITERS_SEEN
+  private int waitersSeen;
 
   ConnectionPool(
       Vertx vertx, HttpClientAgent client, UpstreamTarget target, long connectTimeoutMillis, int maxConnections,
       int maxWaitQueue) {
     this.vertx = vertx;
     this.client = client;
+    this.target = target;
     this.connectOptions = new HttpConnectOptions()
         .setHost(target.host())
         .setPort(target.port())
@@ -49,6 +78,14 @@ final class ConnectionPool {
 
   /** A connection for one exchange; give it back with {@link #release(Pooled)} once the response ended. */
   Future<Pooled> acquire() {
+    try {
+      return acquireNow();
+    } finally {
+      publishStats();
+    }
+  }
+
+  private Future<Pooled> acquireNow() {
     Pooled pooled;
     while ((pooled = idle.pollLast()) != null) {
       if (pooled.keepAliveNanos == 0 || System.nanoTime() - pooled.idleSince < pooled.keepAliveNanos) {
@@ -72,6 +109,7 @@ final class ConnectionPool {
     waiters.addLast(waiter);
     waiter.timer = vertx.setTimer(waitTimeoutMillis, id -> {
       if (waiters.remove(waiter)) {
+        publishStats();
         waiter.promise.fail(UpstreamFailure.BUSY.exception());
       }
     });
@@ -86,11 +124,13 @@ final class ConnectionPool {
     Waiter waiter = waiters.pollFirst();
     if (waiter != null) {
       vertx.cancelTimer(waiter.timer);
+      publishStats();
       waiter.promise.complete(pooled);
       return;
     }
     pooled.idleSince = System.nanoTime();
     idle.addLast(pooled);
+    publishStats();
   }
 
   /**
@@ -110,11 +150,7 @@ final class ConnectionPool {
       }
       return false;
     });
-  }
-
-  /** Its counts now; call on this pool's loop only, like everything else here. */
-  PoolStats stats() {
-    return new PoolStats(open, idle.size(), waiters.size());
+    publishStats();
   }
 
   /** Closes every idle connection and fails the waiters; connections in use close with their exchange. */
@@ -129,6 +165,20 @@ final class ConnectionPool {
       vertx.cancelTimer(waiter.timer);
       waiter.promise.fail(UpstreamFailure.UNREACHABLE.exception());
     }
+    publishStats();
+  }
+
+  /** Connections open or opening, idle, and requests waiting; callable from any thread. */
+  PoolStats stats() {
+    int openNow = (int) OPEN_SEEN.getOpaque(this);
+    int idleNow = (int) IDLE_SEEN.getOpaque(this);
+    return new PoolStats(Math.max(0, openNow - idleNow), idleNow, (int) WAITERS_SEEN.getOpaque(this));
+  }
+
+  private void publishStats() {
+    OPEN_SEEN.setOpaque(this, open);
+    IDLE_SEEN.setOpaque(this, idle.size());
+    WAITERS_SEEN.setOpaque(this, waiters.size());
   }
 
   private void connect(Promise<Pooled> promise) {
@@ -136,8 +186,10 @@ final class ConnectionPool {
     client.connect(connectOptions).onComplete(ar -> {
       if (ar.failed()) {
         open--;
+        target.connectFailed();
         promise.fail(ar.cause());
         serveWaiterWithNewConnection();
+        publishStats();
         return;
       }
       Pooled pooled = new Pooled(ar.result());
@@ -154,6 +206,7 @@ final class ConnectionPool {
     open--;
     idle.remove(pooled);
     serveWaiterWithNewConnection();
+    publishStats();
   }
 
   private void serveWaiterWithNewConnection() {

@@ -1,23 +1,24 @@
 package io.edgeway.proxy;
 
 /**
- * A snapshot of one target's connection pools for the admin API and metrics: summed over the
- * event loops that have used the upstream (each loop has its own pool per target).
+ * The connections of one target, summed over the event loops (each loop has its own pool per
+ * target): what the admin API and the metrics show.
  *
- * @param open connections open or being opened
- * @param idle open connections waiting for a request (keep-alive)
- * @param waiters requests queued for a connection (bounded by {@code pool.max-wait-queue} per loop)
+ * @param inUse connections serving an exchange, or being opened for one
+ * @param idle keep-alive connections waiting for the next exchange
+ * @param waiters requests waiting for a connection (all busy, at the pool's bound)
  */
-public record PoolStats(int open, int idle, int waiters) {
-  /** Nothing opened yet: an upstream no loop has used. */
+public record PoolStats(int inUse, int idle, int waiters) {
+
+  /** No connection and no waiter. */
   public static final PoolStats EMPTY = new PoolStats(0, 0, 0);
 
-  /** Connections serving an exchange or being opened for one. */
-  public int inUse() {
-    return open - idle;
+  /** Connections open or being opened. */
+  public int open() {
+    return inUse + idle;
   }
 
   PoolStats plus(PoolStats other) {
-    return new PoolStats(open + other.open, idle + other.idle, waiters + other.waiters);
+    return new PoolStats(inUse + other.inUse, idle + other.idle, waiters + other.waiters);
   }
 }

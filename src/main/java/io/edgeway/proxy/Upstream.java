@@ -91,30 +91,32 @@ public final class Upstream {
     return maxWaitQueue;
   }
 
+  /** The pools' counts per target, in {@link #targets()} order (see {@link #poolStats(UpstreamTarget)}). */
+  public List<PoolStats> poolStats() {
+    List<PoolStats> stats = new ArrayList<>(targets.size());
+    for (UpstreamTarget target : targets) {
+      stats.add(poolStats(target));
+    }
+    return stats;
+  }
+
   /**
-   * The pools' counts per target, in {@link #targets()} order, summed over the loops that used this
-   * upstream. Each loop's pools are read on that loop (they are not thread-safe, and the request
-   * path keeps no shared counters for them), so the answer is asynchronous; it never blocks.
+   * The connections of {@code target} summed over the event loops that opened a pool for it;
+   * callable from any thread (the values are a recent view, not a consistent snapshot).
    */
-  public Future<List<PoolStats>> poolStats() {
-    List<Future<PoolStats[]>> perLoop = new ArrayList<>();
+  public PoolStats poolStats(UpstreamTarget target) {
+    int index = targets.indexOf(target);
+    if (index < 0) {
+      throw new IllegalArgumentException("not a target of this upstream: " + target);
+    }
+    PoolStats sum = PoolStats.EMPTY;
     for (int i = 0; i < loops.length(); i++) {
       Loop loop = loops.get(i);
       if (loop != null) {
-        perLoop.add(loop.stats());
+        sum = sum.plus(loop.byTarget[index].stats());
       }
     }
-    return Future.all(perLoop).map(all -> {
-      PoolStats[] sums = new PoolStats[targets.size()];
-      Arrays.fill(sums, PoolStats.EMPTY);
-      for (Future<PoolStats[]> loop : perLoop) {
-        PoolStats[] stats = loop.result();
-        for (int t = 0; t < sums.length; t++) {
-          sums[t] = sums[t].plus(stats[t]);
-        }
-      }
-      return List.of(sums);
-    });
+    return sum;
   }
 
   /** Closes the pools and the monitor (shutdown, or a reload that dropped this upstream). */
@@ -193,18 +195,6 @@ public final class Upstream {
     /** Bounds the silence between body chunks once the headers arrived. */
     TimeoutQueue idleTimeouts() {
       return idleTimeouts;
-    }
-
-    Future<PoolStats[]> stats() {
-      Promise<PoolStats[]> promise = Promise.promise();
-      context.runOnContext(v -> {
-        PoolStats[] stats = new PoolStats[byTarget.length];
-        for (int i = 0; i < byTarget.length; i++) {
-          stats[i] = byTarget[i].stats();
-        }
-        promise.complete(stats);
-      });
-      return promise.future();
     }
 
     void close() {

@@ -3,6 +3,7 @@ package io.edgeway.proxy;
 import static java.util.Objects.requireNonNull;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One backend address of a route's upstream, shared by all event loops. Holds the counters the
@@ -23,6 +24,7 @@ public final class UpstreamTarget {
   private static final int UNHEALTHY = 2;
   private static final int DISABLED = 4;
   private final AtomicInteger down = new AtomicInteger();
+  private final LongAdder connectFailures = new LongAdder();
 
   public UpstreamTarget(String url, String host, int port, boolean ssl, int weight) {
     this.url = requireNonNull(url, "url");
@@ -71,6 +73,15 @@ public final class UpstreamTarget {
 
   void requestEnded() {
     inFlight.decrementAndGet();
+  }
+
+  /** Connections to this target that could not be opened (refused, timed out, TLS), all loops. */
+  public long connectFailures() {
+    return connectFailures.sum();
+  }
+
+  void connectFailed() {
+    connectFailures.increment();
   }
 
   /** False while the target is ejected, failing health checks or disabled; balancers skip it. */

@@ -2,6 +2,7 @@ package io.edgeway.resilience;
 
 import static java.util.Objects.requireNonNull;
 
+import io.edgeway.runtime.MetricSink;
 import io.edgeway.runtime.StateEvents;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -267,6 +268,20 @@ final class CircuitBreaker {
         log.warn("state event {} for route {} failed: {}", type, routeId, e.toString());
       }
     }
+  }
+
+  /** Exported as metrics: state as a number, transitions into each state, calls refused. */
+  void collect(MetricSink sink) {
+    State state = phase.get().state;
+    sink.gauge("edgeway_circuit_breaker_state", "Circuit breaker state: 0 closed, 1 open, 2 half-open",
+        state == State.CLOSED ? 0 : state == State.OPEN ? 1 : 2, "route", routeId);
+    String help = "Circuit breaker transitions, by the state entered";
+    sink.counter("edgeway_circuit_breaker_transitions_total", help, opened.get(), "route", routeId, "to", "open");
+    sink.counter("edgeway_circuit_breaker_transitions_total", help, halfOpened.get(), "route", routeId,
+        "to", "half-open");
+    sink.counter("edgeway_circuit_breaker_transitions_total", help, closed.get(), "route", routeId, "to", "closed");
+    sink.counter("edgeway_circuit_breaker_rejected_total", "Calls the breaker refused (503 circuit_open)",
+        rejected.sum(), "route", routeId);
   }
 
   /** What the admin API shows. */

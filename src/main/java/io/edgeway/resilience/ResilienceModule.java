@@ -43,6 +43,7 @@ public final class ResilienceModule implements GatewayModule {
     ResilienceRegistry registry = new ResilienceRegistry(nanoClock);
     context.services().register(ResilienceRegistry.class, registry);
     context.services().register(TargetMonitorFactory.class, UpstreamMonitors::create);
+    context.runtime().addMetricSource(registry);
     AdminServer admin = context.admin();
     if (admin != null) {
       GatewayRuntime runtime = context.runtime();
@@ -62,46 +63,42 @@ public final class ResilienceModule implements GatewayModule {
 
   /**
    * {@code GET /upstreams}: per route, each target's weight, availability (health, ejection),
-   * in-flight requests and monitor state, and its connection pools (read on their own loops).
+   * in-flight requests and monitor state, and its connection pools (as each loop last published them).
    */
   static Future<JsonObject> upstreams(GatewayRuntime runtime) {
     List<CompiledRoute> routes = runtime.snapshot().routes();
-    List<Future<List<PoolStats>>> pools = new ArrayList<>(routes.size());
-    routes.forEach(route -> pools.add(route.upstream().poolStats()));
-    return Future.all(pools).map(all -> {
-      JsonArray out = new JsonArray();
-      for (int r = 0; r < routes.size(); r++) {
-        CompiledRoute route = routes.get(r);
-        Upstream upstream = route.upstream();
-        List<PoolStats> stats = pools.get(r).result();
-        JsonArray targets = new JsonArray();
-        for (int i = 0; i < upstream.targets().size(); i++) {
-          UpstreamTarget t = upstream.targets().get(i);
-          PoolStats pool = stats.get(i);
-          JsonObject target = new JsonObject()
-              .put("url", t.url())
-              .put("weight", t.weight())
-              .put("available", t.isAvailable())
-              .put("healthy", t.isHealthy())
-              .put("ejected", t.isEjected())
-              .put("inFlight", t.inFlight())
-              .put("pool", new JsonObject()
-                  .put("open", pool.open())
-                  .put("inUse", pool.inUse())
-                  .put("idle", pool.idle())
-                  .put("waiters", pool.waiters()));
-          UpstreamMonitors.describe(upstream.monitor(), t).forEach((k, v) -> target.put(k, new JsonObject(castMap(v))));
-          targets.add(target);
-        }
-        out.add(new JsonObject()
-            .put("route", route.id())
-            .put("poolLimitsPerLoop", new JsonObject()
-                .put("maxConnections", upstream.maxConnections())
-                .put("maxWaitQueue", upstream.maxWaitQueue()))
-            .put("targets", targets));
+    JsonArray out = new JsonArray();
+    for (int r = 0; r < routes.size(); r++) {
+      CompiledRoute route = routes.get(r);
+      Upstream upstream = route.upstream();
+      List<PoolStats> stats = upstream.poolStats();
+      JsonArray targets = new JsonArray();
+      for (int i = 0; i < upstream.targets().size(); i++) {
+        UpstreamTarget t = upstream.targets().get(i);
+        PoolStats pool = stats.get(i);
+        JsonObject target = new JsonObject()
+            .put("url", t.url())
+            .put("weight", t.weight())
+            .put("available", t.isAvailable())
+            .put("healthy", t.isHealthy())
+            .put("ejected", t.isEjected())
+            .put("inFlight", t.inFlight())
+            .put("pool", new JsonObject()
+                .put("open", pool.open())
+                .put("inUse", pool.inUse())
+                .put("idle", pool.idle())
+                .put("waiters", pool.waiters()));
+        UpstreamMonitors.describe(upstream.monitor(), t).forEach((k, v) -> target.put(k, new JsonObject(castMap(v))));
+        targets.add(target);
       }
-      return new JsonObject().put("upstreams", out);
-    });
+      out.add(new JsonObject()
+          .put("route", route.id())
+          .put("poolLimitsPerLoop", new JsonObject()
+              .put("maxConnections", upstream.maxConnections())
+              .put("maxWaitQueue", upstream.maxWaitQueue()))
+          .put("targets", targets));
+    }
+    return Future.succeededFuture(new JsonObject().put("upstreams", out));
   }
 
   @SuppressWarnings("unchecked")

@@ -2,6 +2,8 @@ package io.edgeway.resilience;
 
 import static java.util.Objects.requireNonNull;
 
+import io.edgeway.runtime.MetricSink;
+import io.edgeway.runtime.MetricSource;
 import io.edgeway.runtime.StateEvents;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,7 @@ import java.util.function.LongSupplier;
  * state when the route is compiled again (a reload). Also the place that holds the clock, so
  * tests can drive breakers through a running gateway.
  */
-public final class ResilienceRegistry {
+public final class ResilienceRegistry implements MetricSource {
   private final LongSupplier nanoClock;
   private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
   private final Map<String, RetryStats> retries = new ConcurrentHashMap<>();
@@ -48,6 +50,18 @@ public final class ResilienceRegistry {
     breakers.values().stream().sorted((a, b) -> a.routeId().compareTo(b.routeId()))
         .forEach(b -> out.add(b.describe()));
     return out;
+  }
+
+  /** Breakers (state, transitions, refusals) and retries per route, for the metrics exporter. */
+  @Override
+  public void collect(MetricSink sink) {
+    breakers.values().forEach(b -> b.collect(sink));
+    retries.forEach((route, stats) -> {
+      sink.counter("edgeway_retries_total", "Upstream attempts repeated by the retry filter",
+          stats.retries.sum(), "route", route);
+      sink.counter("edgeway_retry_budget_exhausted_total", "Retries not made because the retry budget was spent",
+          stats.budgetExhausted.sum(), "route", route);
+    });
   }
 
   Map<String, RetryStats> retries() {

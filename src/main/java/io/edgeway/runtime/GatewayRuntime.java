@@ -12,12 +12,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * State shared by every event loop of one gateway process: the current route snapshot (swapped
- * atomically), the observers of completed exchanges, and readiness.
+ * atomically), the observers of completed exchanges, the metric sources, and readiness.
  */
 public final class GatewayRuntime {
   private final AtomicReference<RouteSnapshot> snapshot;
   private final List<ExchangeObserver> observers = new CopyOnWriteArrayList<>();
   private final Map<String, BooleanSupplier> readinessChecks = new ConcurrentHashMap<>();
+  private final List<MetricSource> metricSources = new CopyOnWriteArrayList<>();
   private volatile boolean ready;
 
   public GatewayRuntime(RouteSnapshot initial) {
@@ -39,6 +40,19 @@ public final class GatewayRuntime {
 
   public List<ExchangeObserver> observers() {
     return observers;
+  }
+
+  /**
+   * Adds numbers a module exposes to the metrics exporter (whichever module exports them); the
+   * exporter reads them at every scrape, off the request path.
+   */
+  public void addMetricSource(MetricSource source) {
+    metricSources.add(requireNonNull(source, "source"));
+  }
+
+  /** The registered metric sources, in registration order. */
+  public List<MetricSource> metricSources() {
+    return metricSources;
   }
 
   /**

@@ -49,6 +49,11 @@ class ShippedJarSmokeIT {
     ADMIN_ENDPOINTS.put("POST /cache/purge", "/cache/purge?all=true");
   }
 
+  /** The README's admin endpoints that answer something other than JSON, with their content type. */
+  static final Map<String, String> NON_JSON_ENDPOINTS = Map.of(
+      "GET /metrics", "text/plain; version=0.0.4; charset=utf-8",
+      "GET /", "text/html; charset=utf-8");
+
   private static final Path REPO = Path.of("").toAbsolutePath();
   private static final String SIGHUP_WARNING = "SIGHUP: configuration reload is not supported yet; ignoring";
 
@@ -127,6 +132,16 @@ class ShippedJarSmokeIT {
       assertThat(response.headers().firstValue("Content-Type")).as(endpoint.getKey()).hasValue("application/json");
       assertThat(new JsonObject(response.body())).as(endpoint.getKey()).isNotNull();
     }
+    for (Map.Entry<String, String> endpoint : NON_JSON_ENDPOINTS.entrySet()) {
+      HttpResponse<String> response = ShippedJar.get(admin + endpoint.getKey().substring("GET ".length()));
+      assertThat(response.statusCode()).as(endpoint.getKey() + "\n" + gateway.logs()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).as(endpoint.getKey()).hasValue(endpoint.getValue());
+    }
+    // The demo request of the earlier test, counted under its route id (the jar's own Micrometer).
+    assertThat(ShippedJar.get(admin + "/metrics").body())
+        .contains("edgeway_requests_total{method=\"GET\",route=\"demo\",status_class=\"2xx\"}")
+        .contains("jvm_memory_used_bytes");
+    assertThat(ShippedJar.get(admin + "/").body()).contains("<script src=\"/dashboard.js\">");
     HttpResponse<String> unknown = ShippedJar.get(admin + "/no-such-endpoint");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -186,14 +201,16 @@ class ShippedJarSmokeIT {
     assertThat(start).as("docs/admin.md has an Endpoints section").isPositive();
     int end = admin.indexOf("\n\n", admin.indexOf("| endpoint |", start));
     Set<String> documented = endpoints(admin.substring(start, end));
-    assertThat(documented).containsExactlyInAnyOrderElementsOf(ADMIN_ENDPOINTS.keySet());
+    Set<String> all = new TreeSet<>(ADMIN_ENDPOINTS.keySet());
+    all.addAll(NON_JSON_ENDPOINTS.keySet());
+    assertThat(documented).containsExactlyInAnyOrderElementsOf(all);
     Set<String> mentioned = new TreeSet<>(endpoints(Files.readString(REPO.resolve("README.md"), StandardCharsets.UTF_8)));
     try (Stream<Path> docs = Files.list(REPO.resolve("docs"))) {
       for (Path doc : docs.filter(p -> p.toString().endsWith(".md")).toList()) {
         mentioned.addAll(endpoints(Files.readString(doc, StandardCharsets.UTF_8)));
       }
     }
-    assertThat(ADMIN_ENDPOINTS.keySet()).containsAll(mentioned);
+    assertThat(all).containsAll(mentioned);
   }
 
   /**
