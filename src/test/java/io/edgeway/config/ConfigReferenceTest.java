@@ -121,7 +121,18 @@ class ConfigReferenceTest {
     try {
       return ConfigKeys.format(DataSize.parse(text));
     } catch (RuntimeException notASize) {
-      return text;
+      // fall through
     }
+    if (text.startsWith("[") && text.endsWith("]")) {
+      // A list of numbers as Java prints its doubles: 0.0005 is 5.0E-4, 1 is 1.0.
+      try {
+        return java.util.Arrays.stream(text.substring(1, text.length() - 1).split(","))
+            .map(n -> String.valueOf(Double.parseDouble(n.trim())))
+            .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+      } catch (NumberFormatException notNumbers) {
+        return text;
+      }
+    }
+    return text;
   }
 }
