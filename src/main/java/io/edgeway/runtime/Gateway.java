@@ -12,7 +12,7 @@ import io.edgeway.server.GatewayVerticle;
 import io.edgeway.server.ListenerSettings;
 import io.edgeway.server.tls.CertificateReloader;
 import io.edgeway.server.tls.ListenerTls;
-import io.edgeway.server.tls.TlsEngine;
+import io.edgeway.tls.TlsEngine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.IntSupplier;

@@ -7,6 +7,7 @@ import io.edgeway.config.CertificateFiles;
 import io.edgeway.config.CertificateFiles.CertifiedKey;
 import io.edgeway.config.ClientAuthMode;
 import io.edgeway.config.TlsConfig;
+import io.edgeway.tls.TlsEngine;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemTrustOptions;

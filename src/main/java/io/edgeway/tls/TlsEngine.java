@@ -1,4 +1,4 @@
-package io.edgeway.server.tls;
+package io.edgeway.tls;
 
 import io.netty.handler.ssl.OpenSsl;
 import io.vertx.core.net.JdkSSLEngineOptions;

@@ -1,0 +1,41 @@
+package io.edgeway.proxy;
+
+import io.edgeway.tls.TlsEngine;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+
+/**
+ * How an upstream's {@code https://} targets are reached: the server certificate and host name
+ * verified against the system trust store (or {@code caFile}), SNI naming the target, optionally
+ * a client certificate. Files are given by path: Vert.x reads them when it first builds the TLS
+ * context, on a worker thread, and the configuration check has read them already.
+ *
+ * @param caFile PEM CAs to trust instead of the system store, or null
+ * @param certFile client certificate chain, or null
+ * @param keyFile its key, or null
+ * @param insecureSkipVerify no certificate or host name verification (an explicit opt-out)
+ */
+public record UpstreamTls(String caFile, String certFile, String keyFile, boolean insecureSkipVerify) {
+
+  /** The default: system trust store, host name verified, no client certificate. */
+  public static final UpstreamTls SYSTEM = new UpstreamTls(null, null, null, false);
+
+  /**
+   * Sets the TLS options of the client that reaches {@code targets}.
+   *
+   * @param sni send SNI (every TLS target is named by a host name, not an IP literal)
+   */
+  void apply(HttpClientOptions options, boolean sni) {
+    options.setSslEngineOptions(TlsEngine.options())
+        .setForceSni(sni)
+        .setVerifyHost(!insecureSkipVerify)
+        .setTrustAll(insecureSkipVerify);
+    if (caFile != null) {
+      options.setTrustOptions(new PemTrustOptions().addCertPath(caFile));
+    }
+    if (certFile != null) {
+      options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(certFile).setKeyPath(keyFile));
+    }
+  }
+}
