@@ -2,15 +2,12 @@ package io.edgeway.config;
 
 import static java.util.Objects.requireNonNull;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.impl.KeyStoreHelper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
@@ -74,12 +71,8 @@ public final class CertificateFiles {
     List<X509Certificate> chain = parseCertificates("cert-file", certFile, certBytes);
     PrivateKey key;
     try {
-      // Vert.x's PEM reader (the one its own PemKeyCertOptions use) knows PKCS#8, PKCS#1 RSA and
-      // SEC1 EC keys; the JDK reads PKCS#8 only.
-      KeyStore store = KeyStoreHelper.loadKeyCert(List.of(Buffer.buffer(keyBytes)), List.of(Buffer.buffer(certBytes)));
-      String alias = store.aliases().nextElement();
-      key = (PrivateKey) store.getKey(alias, KeyStoreHelper.DUMMY_PASSWORD.toCharArray());
-    } catch (Exception e) {
+      key = PemKeys.parse(keyBytes);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("key-file: " + keyFile + " (expected: a PEM private key, RSA or EC, "
           + "PKCS#8 or traditional, unencrypted; " + reason(e) + ")");
     }

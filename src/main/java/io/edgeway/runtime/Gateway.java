@@ -88,6 +88,9 @@ public final class Gateway {
       return Future.failedFuture(e);
     }
     GatewayConfig config = loaded.config();
+    // Loads the TLS provider (a native library) here, at start-up, rather than on the event loop
+    // that first needs it: listeners and https upstreams both do.
+    TlsEngine.name();
     AtomicInteger httpsPort = new AtomicInteger();
     List<ListenerSettings> listeners;
     try {

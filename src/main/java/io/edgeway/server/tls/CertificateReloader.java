@@ -38,7 +38,7 @@ public final class CertificateReloader {
   private final Function<ServerSSLOptions, Future<?>> install;
   private final Publisher events;
   private long timer = -1;
-  private boolean checking;
+  private volatile boolean checking;
   private String reported;
 
   /**
