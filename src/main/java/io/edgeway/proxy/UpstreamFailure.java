@@ -59,13 +59,19 @@ public enum UpstreamFailure {
     return UNREACHABLE;
   }
 
-  /** The TLS failure somewhere in {@code t}'s causes (the reason to log), or null. */
+  /**
+   * The deepest TLS failure among {@code t} and its causes, or null. The deepest says why ("PKIX
+   * path building failed", "No subject alternative DNS name matching ...") where the outer one
+   * only says "Failed to create SSL connection".
+   */
   public static Throwable tlsCause(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+    Throwable found = null;
+    int depth = 0;
+    for (Throwable c = t; c != null && depth++ < 16; c = c.getCause() == c ? null : c.getCause()) {
       if (c instanceof javax.net.ssl.SSLException || c instanceof java.security.cert.CertificateException) {
-        return c;
+        found = c;
       }
     }
-    return null;
+    return found;
   }
 }

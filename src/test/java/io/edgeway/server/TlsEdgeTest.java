@@ -41,7 +41,7 @@ class TlsEdgeTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setWarningExceptionTime(1500).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS));
+    vertx = Vertx.vertx();
     upstream = TestUpstream.start(vertx);
     ca = TestCertificates.ca("Edgeway Test CA");
   }
