@@ -106,6 +106,10 @@ public final class CertificateFiles {
     requireNonNull(file, key);
     try {
       return Files.readAllBytes(Path.of(file));
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException(key + ": " + file + " (expected: a readable file; there is none)");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new IllegalArgumentException(key + ": " + file + " (expected: a readable file; permission denied)");
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(key + ": " + file + " (expected: a readable file; " + reason(e) + ")");
     }

@@ -33,7 +33,8 @@ public record ServerConfig(
   public ServerConfig {
     if (listeners != null) {
       if (host != null || port != null || tls != null) {
-        throw new IllegalArgumentException("listeners: " + listeners.size() + " entries (expected: either "
+        String beside = host != null ? "host" : port != null ? "port" : "tls";
+        throw new IllegalArgumentException("listeners: given beside server." + beside + " (expected: either "
             + "server.host/port/tls or server.listeners, not both)");
       }
       if (listeners.isEmpty()) {

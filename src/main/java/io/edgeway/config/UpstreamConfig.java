@@ -45,7 +45,7 @@ public record UpstreamConfig(
     timeouts = timeouts == null ? TimeoutsConfig.defaults() : timeouts;
     pool = pool == null ? PoolConfig.defaults() : pool;
     if (tls != null && targets.stream().noneMatch(t -> t.url().tls())) {
-      throw new IllegalArgumentException("tls: set (expected: only on an upstream with https:// targets)");
+      throw new IllegalArgumentException("tls: {...} (expected: only on an upstream with https:// targets)");
     }
     tls = tls == null ? UpstreamTlsConfig.defaults() : tls;
   }
