@@ -20,7 +20,7 @@ import javax.net.ssl.X509TrustManager;
 /**
  * A blocking HTTPS client on raw JDK sockets, for tests that must control the handshake: the SNI
  * name (or none), the client certificate, the protocol versions; it accepts any server
- * certificate and reports the one it got. Bounded: every read times out after 5 s.
+ * certificate and reports the one it got. Bounded: every read times out after 20 s.
  */
 public final class TlsClient {
   /** What one exchange showed: the server's leaf, the protocol, and the raw response. */
@@ -78,7 +78,7 @@ public final class TlsClient {
     context.init(keys == null ? null : keys.getKeyManagers(), new TrustManager[] {new AcceptAll()}, null);
     Socket plain = new Socket();
     plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-    plain.setSoTimeout(5000);
+    plain.setSoTimeout(20_000);
     SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
     SSLParameters parameters = socket.getSSLParameters();
     parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
