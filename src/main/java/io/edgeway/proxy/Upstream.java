@@ -88,10 +88,6 @@ public final class Upstream {
     return loop;
   }
 
-  private static boolean isIpLiteral(String host) {
-    return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-  }
-
   /** Closes the pools and the monitor (shutdown, or a reload that dropped this upstream). */
   public void close() {
     monitor.close();
@@ -127,11 +123,7 @@ public final class Upstream {
           .setMaxInitialLineLength(8192)
           .setMaxHeaderSize(32 * 1024)
           .setDecompressionSupported(false);
-      if (targets.stream().anyMatch(UpstreamTarget::ssl)) {
-        // SNI names the target; an IP literal is not a valid SNI name (RFC 6066), so it is sent
-        // only when every TLS target is named by a host name.
-        tls.apply(options, targets.stream().filter(UpstreamTarget::ssl).noneMatch(t -> isIpLiteral(t.host())));
-      }
+      tls.applyTo(options, targets);
       this.client = vertx.httpClientBuilder().with(options).build();
       this.byTarget = new ConnectionPool[targets.size()];
       for (int i = 0; i < byTarget.length; i++) {

@@ -21,12 +21,33 @@ public record UpstreamTls(String caFile, String certFile, String keyFile, boolea
   /** The default: system trust store, host name verified, no client certificate. */
   public static final UpstreamTls SYSTEM = new UpstreamTls(null, null, null, false);
 
+  /** The client side of an upstream's {@code tls} section. */
+  public static UpstreamTls of(io.edgeway.config.UpstreamTlsConfig config) {
+    return new UpstreamTls(config.caFile(), config.certFile(), config.keyFile(), config.insecureSkipVerify());
+  }
+
   /**
-   * Sets the TLS options of the client that reaches {@code targets}.
+   * Sets the TLS options of a client that reaches {@code targets} (the proxy's pools, and the
+   * health checks, which must verify the same way), when any of them is {@code https://}.
+   */
+  public void applyTo(HttpClientOptions options, java.util.List<UpstreamTarget> targets) {
+    if (targets.stream().anyMatch(UpstreamTarget::ssl)) {
+      // SNI names the target; an IP literal is not a valid SNI name (RFC 6066), so it is sent
+      // only when every TLS target is named by a host name.
+      apply(options, targets.stream().filter(UpstreamTarget::ssl).noneMatch(t -> isIpLiteral(t.host())));
+    }
+  }
+
+  private static boolean isIpLiteral(String host) {
+    return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+  }
+
+  /**
+   * Sets the TLS options of the client.
    *
    * @param sni send SNI (every TLS target is named by a host name, not an IP literal)
    */
-  void apply(HttpClientOptions options, boolean sni) {
+  private void apply(HttpClientOptions options, boolean sni) {
     options.setSslEngineOptions(TlsEngine.options())
         .setForceSni(sni)
         .setVerifyHost(!insecureSkipVerify)

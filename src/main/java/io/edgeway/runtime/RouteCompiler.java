@@ -277,6 +277,6 @@ public final class RouteCompiler {
     }
     return new Upstream(targets, balancer, config.timeouts().connect().toMillis(), config.timeouts().response().toMillis(),
         config.timeouts().idle().toMillis(), config.pool().maxConnections(), config.pool().maxWaitQueue(), eventLoops,
-        monitor, new UpstreamTls(tls.caFile(), tls.certFile(), tls.keyFile(), tls.insecureSkipVerify()));
+        monitor, UpstreamTls.of(tls));
   }
 }
