@@ -106,17 +106,18 @@ final class RequestDispatcher {
     }
     // Upstreams that treat '_' and '-' alike could be fooled by X_User_Id next to X-User-Id (D5).
     RequestFramingCheck.dropUnderscoreHeaders(headers);
-    if (listener.redirectToHttps()) {
-      redirectToHttps(req, guard, newExchange(req, requestId, trace, null, null, hostOf(req.authority()), start),
-          hasBody);
-      return;
-    }
     if (req.method() == HttpMethod.OPTIONS && "*".equals(req.uri())) {
       // OPTIONS * asks about the server itself (RFC 9110 9.3.7), as load-balancer health checks
       // do: the gateway answers, nothing is routed.
       DefaultExchange ex = newExchange(req, requestId, trace, null, "*", hostOf(req.authority()), start);
       respond(req, guard, ex, null, GatewayResponse.of(200, MultiMap.caseInsensitiveMultiMap().add("Allow", SERVER_METHODS),
           Body.empty()), null, hasBody);
+      return;
+    }
+    if (listener.redirectToHttps()) {
+      // After OPTIONS *, which load balancers use to probe the listener itself.
+      redirectToHttps(req, guard, newExchange(req, requestId, trace, null, null, hostOf(req.authority()), start),
+          hasBody);
       return;
     }
     CanonicalPath canonical = PathCanonicalizer.canonicalize(req.path());
