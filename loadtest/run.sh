@@ -3,7 +3,7 @@
 #
 #   loadtest/run.sh [--rounds N] [--duration 10s] [--warmup 60s] [--connections 50]
 #                   [--only direct,nginx,edgeway] [--jar target/edgeway.jar] [--keep]
-#                   [scenario ...]
+#                   [--tls [--handshakes]] [scenario ...]
 #
 # Targets, each measured with the same wrk command (-t1 -cN --latency, pinned to core 0):
 #   direct             wrk -> upstream (the ceiling: no proxy at all)
@@ -14,6 +14,11 @@
 # per target, then N interleaved rounds (direct, nginx, edgeway-..., direct, nginx, ...) so a
 # slow drift of the machine hits every target alike. The table shows medians over rounds.
 #
+# --tls: clients speak TLS to the proxies (nginx and Edgeway serve the same ECDSA P-256
+# certificate, generated per run; TLS 1.2 and 1.3), the upstream stays plain; "direct" is
+# skipped. Use it with the tls scenario. --handshakes adds "Connection: close" to every wrk
+# request, so each request is a new connection and a full handshake: the table then counts
+# handshakes per second.
 # Scenarios (default: baseline) are files loadtest/scenarios/NAME.yaml; an optional NAME.env is
 # sourced by bash right before that gateway starts (see loadtest/README.md).
 # Output: a markdown table on stdout and in loadtest/out/<timestamp>.md.
@@ -33,6 +38,8 @@ ONLY=direct,nginx,edgeway
 DEFAULT_JAR=$PROJECT_DIR/target/edgeway.jar
 JAR=$DEFAULT_JAR
 KEEP=false
+TLS=false
+HANDSHAKES=false
 SCENARIOS=()
 READY_TIMEOUT=60
 # Default heap for the gateway under test; a scenario's .env or the caller may override it.
@@ -62,8 +69,10 @@ while [[ $# -gt 0 ]]; do
     --only) ONLY=${2:?--only needs a value}; shift 2 ;;
     --jar) JAR=${2:?--jar needs a value}; shift 2 ;;
     --keep) KEEP=true; shift ;;
+    --tls) TLS=true; shift ;;
+    --handshakes) HANDSHAKES=true; shift ;;
     -h|--help) usage ;;
-    -*) die "option: $1 (expected: --rounds, --duration, --warmup, --connections, --only, --jar, --keep)" ;;
+    -*) die "option: $1 (expected: --rounds, --duration, --warmup, --connections, --only, --jar, --keep, --tls, --handshakes)" ;;
     *) SCENARIOS+=("$1"); shift ;;
   esac
 done
@@ -72,6 +81,13 @@ done
 DURATION_S=$(seconds_of "$DURATION")
 WARMUP_S=$(seconds_of "$WARMUP")
 (( ${#SCENARIOS[@]} > 0 )) || SCENARIOS=(baseline)
+if $HANDSHAKES && ! $TLS; then die "--handshakes: only with --tls"; fi
+if $TLS; then
+  SCHEME=https
+  ONLY=$(echo ",$ONLY," | sed 's/,direct,/,/g; s/^,//; s/,$//') # the upstream is plain HTTP
+else
+  SCHEME=http
+fi
 
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
 for kind in ${ONLY//,/ }; do
@@ -152,7 +168,7 @@ wait_http() {
       tail -n 30 "$log" >&2 || true
       die "$name: exited during start-up (log: $log; --keep keeps it)"
     fi
-    curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
+    curl -kfsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
     sleep 0.2
   done
   tail -n 30 "$log" >&2 || true
@@ -178,6 +194,19 @@ http {
 CONF
 }
 
+# The one certificate both proxies serve under --tls (ECDSA P-256, like most ACME certificates).
+if $TLS; then
+  command -v openssl >/dev/null || die "--tls: openssl not found (expected: the openssl command)"
+  TLS_CERT=$WORK/tls/cert.pem
+  TLS_KEY=$WORK/tls/key.pem
+  mkdir -p "$WORK/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost -keyout "$TLS_KEY" -out "$TLS_CERT" 2>/dev/null \
+    || die "--tls: openssl could not make a certificate"
+  chmod 644 "$TLS_KEY"
+  export TLS_CERT TLS_KEY
+fi
+
 start_nginx() { # NAME PORT CONFIG_BODY CORE_PREFIX...
   local name=$1 port=$2 body=$3; shift 3
   local dir=$WORK/$name
@@ -190,7 +219,9 @@ start_nginx() { # NAME PORT CONFIG_BODY CORE_PREFIX...
   STARTED_PIDS+=("$pid")
   TARGET_PID[$name]=$pid
   TARGET_PORT[$name]=$port
-  wait_http "$name" "$pid" "http://127.0.0.1:$port/bench/ready" "$dir/error.log"
+  local scheme=http
+  [[ $name == nginx ]] && scheme=$SCHEME
+  wait_http "$name" "$pid" "$scheme://127.0.0.1:$port/bench/ready" "$dir/error.log"
 }
 
 UPSTREAM_PORT=$(free_port)
@@ -219,7 +250,8 @@ if want nginx; then
     keepalive 64;
   }
   server {
-    listen 127.0.0.1:$NGINX_PORT;
+    listen 127.0.0.1:$NGINX_PORT$($TLS && echo ' ssl');
+    $($TLS && echo "ssl_certificate $TLS_CERT; ssl_certificate_key $TLS_KEY; ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:SSL:10m;")
     location / {
       proxy_pass http://bench_upstream;
       proxy_http_version 1.1;
@@ -310,9 +342,10 @@ run_wrk() {
   # shellcheck disable=SC1090
   [[ -f $WORK/$target/wrk.vars ]] && source "$WORK/$target/wrk.vars"
   WRK_PATH=${WRK_PATH:-/bench/hello}
+  if $HANDSHAKES; then WRK_ARGS+=(-H 'Connection: close'); fi
   timeout --kill-after=5 $(( seconds + 30 )) \
     "${ON_CLIENT_CORE[@]}" wrk -t1 "-c$CONNECTIONS" "-d${seconds}s" --latency --timeout 5s \
-    "${WRK_ARGS[@]}" "http://127.0.0.1:$port$WRK_PATH" >"$out" 2>&1 \
+    "${WRK_ARGS[@]}" "$SCHEME://127.0.0.1:$port$WRK_PATH" >"$out" 2>&1 \
     || { cat "$out" >&2; die "$target: wrk failed (output above)"; }
 }
 
@@ -336,9 +369,9 @@ for target in "${TARGETS[@]}"; do
     # shellcheck disable=SC1090
     local_path=$(WRK_PATH=""; source "$WORK/$target/wrk.vars"; echo "${WRK_PATH:-/bench/hello}")
   fi
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:${TARGET_PORT[$target]}$local_path" || true)
+  code=$(curl -ks -o /dev/null -w '%{http_code}' --max-time 5 "$SCHEME://127.0.0.1:${TARGET_PORT[$target]}$local_path" || true)
   [[ $code == 2* ]] || echo "loadtest: WARNING: $target answers $code on $local_path (expected: 2xx); its errors column will show it" >&2
-  curl -s -D - -o /dev/null --max-time 5 "http://127.0.0.1:${TARGET_PORT[$target]}$local_path" >"$WORK/$target.headers" 2>&1 || true
+  curl -ks -D - -o /dev/null --max-time 5 "$SCHEME://127.0.0.1:${TARGET_PORT[$target]}$local_path" >"$WORK/$target.headers" 2>&1 || true
 done
 
 # Other work on the machine (a build, a test run) skews every number; say so in the report.
@@ -397,6 +430,7 @@ REPORT=$LOADTEST_DIR/out/$STAMP.md
   echo "# Edgeway load test $STAMP"
   echo
   echo "wrk -t1 -c$CONNECTIONS --latency, ${DURATION_S}s per run, $ROUNDS interleaved round(s) after a ${WARMUP_S}s warm-up per target;"
+  if $TLS; then echo "clients on TLS ($($HANDSHAKES && echo 'a new connection and full handshake per request: Connection: close' || echo 'keep-alive')), same ECDSA P-256 certificate on both proxies;"; fi
   echo "medians over rounds. wrk + upstream on core 0, proxy under test alone on core 1."
   echo "Ratios are against nginx (req/s: higher is better; p99 and RSS: lower is better)."
   echo

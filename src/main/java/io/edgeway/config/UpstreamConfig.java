@@ -14,6 +14,8 @@ import java.util.List;
  * @param pool default {@link PoolConfig#defaults()}
  * @param healthCheck active health checks; default none
  * @param outlierDetection passive outlier ejection; default none
+ * @param tls verification and client certificate for {@code https://} targets; default: the
+ *     system trust store, host name verified, no client certificate
  */
 public record UpstreamConfig(
     @Required List<TargetConfig> targets,
@@ -22,7 +24,8 @@ public record UpstreamConfig(
     TimeoutsConfig timeouts,
     PoolConfig pool,
     HealthCheckConfig healthCheck,
-    OutlierDetectionConfig outlierDetection) {
+    OutlierDetectionConfig outlierDetection,
+    UpstreamTlsConfig tls) {
 
   public UpstreamConfig {
     requireNonNull(targets, "targets");
@@ -41,12 +44,23 @@ public record UpstreamConfig(
     }
     timeouts = timeouts == null ? TimeoutsConfig.defaults() : timeouts;
     pool = pool == null ? PoolConfig.defaults() : pool;
+    if (tls != null && targets.stream().noneMatch(t -> t.url().tls())) {
+      throw new IllegalArgumentException("tls: {...} (expected: only on an upstream with https:// targets)");
+    }
+    tls = tls == null ? UpstreamTlsConfig.defaults() : tls;
+  }
+
+  /** An upstream with health checks or outlier detection, default TLS. */
+  public UpstreamConfig(
+      List<TargetConfig> targets, LoadBalancing loadBalancing, HashOn hashOn, TimeoutsConfig timeouts,
+      PoolConfig pool, HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection) {
+    this(targets, loadBalancing, hashOn, timeouts, pool, healthCheck, outlierDetection, null);
   }
 
   /** An upstream without health checks or outlier detection. */
   public UpstreamConfig(
       List<TargetConfig> targets, LoadBalancing loadBalancing, HashOn hashOn, TimeoutsConfig timeouts,
       PoolConfig pool) {
-    this(targets, loadBalancing, hashOn, timeouts, pool, null, null);
+    this(targets, loadBalancing, hashOn, timeouts, pool, null, null, null);
   }
 }

@@ -30,10 +30,12 @@ public final class HopByHopHeaders {
     "http2-settings"
   };
 
-  /** Only the gateway may say what the client's address, host, scheme or original URL was. */
+  /** Only the gateway may say what the client's address, host, scheme, original URL or certificate was. */
   private static final String[] REQUEST_ONLY = {
     "proxy-authorization", "x-original-url", "x-rewrite-url", "x-real-ip", "x-forwarded-host",
-    "x-forwarded-proto", "x-forwarded-port", "x-forwarded-prefix", "forwarded"
+    "x-forwarded-proto", "x-forwarded-port", "x-forwarded-prefix", "forwarded",
+    // Only the mtls filter may say which certificate the client presented.
+    "x-client-cert-subject", "x-client-cert-sha256"
   };
 
   private static final String[] RESPONSE_ONLY = {"proxy-authenticate"};

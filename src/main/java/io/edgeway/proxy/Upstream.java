@@ -32,6 +32,7 @@ public final class Upstream {
   private final int maxWaitQueue;
   private final AtomicReferenceArray<Loop> loops;
   private final TargetMonitor monitor;
+  private final UpstreamTls tls;
 
   public Upstream(
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
@@ -44,6 +45,16 @@ public final class Upstream {
   public Upstream(
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
       long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops, TargetMonitor monitor) {
+    this(targets, balancer, connectTimeoutMillis, responseTimeoutMillis, idleTimeoutMillis, maxConnections,
+        maxWaitQueue, eventLoops, monitor, UpstreamTls.SYSTEM);
+  }
+
+  /** An upstream whose {@code https://} targets are reached as {@code tls} says. */
+  public Upstream(
+      List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
+      long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops, TargetMonitor monitor,
+      UpstreamTls tls) {
+    this.tls = requireNonNull(tls, "tls");
     this.monitor = requireNonNull(monitor, "monitor");
     this.targets = List.copyOf(targets);
     this.balancer = requireNonNull(balancer, "balancer");
@@ -147,15 +158,15 @@ public final class Upstream {
     Loop(Vertx vertx) {
       this.vertx = vertx;
       this.context = vertx.getOrCreateContext();
-      this.client = vertx.httpClientBuilder()
-          .with(new HttpClientOptions()
-              .setKeepAlive(true)
-              .setConnectTimeout((int) connectTimeoutMillis)
-              .setTcpNoDelay(true)
-              .setMaxInitialLineLength(8192)
-              .setMaxHeaderSize(32 * 1024)
-              .setDecompressionSupported(false))
-          .build();
+      HttpClientOptions options = new HttpClientOptions()
+          .setKeepAlive(true)
+          .setConnectTimeout((int) connectTimeoutMillis)
+          .setTcpNoDelay(true)
+          .setMaxInitialLineLength(8192)
+          .setMaxHeaderSize(32 * 1024)
+          .setDecompressionSupported(false);
+      tls.applyTo(options, targets);
+      this.client = vertx.httpClientBuilder().with(options).build();
       this.byTarget = new ConnectionPool[targets.size()];
       for (int i = 0; i < byTarget.length; i++) {
         byTarget[i] = new ConnectionPool(vertx, client, targets.get(i), connectTimeoutMillis, maxConnections,

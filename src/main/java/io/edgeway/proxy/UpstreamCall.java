@@ -32,6 +32,7 @@ import io.vertx.core.http.RequestOptions;
  * timeout guards the body ({@link TimeoutQueue}).
  */
 public final class UpstreamCall implements FilterChain {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UpstreamCall.class);
   /**
    * Set by the retry filter: the response timeout of the next attempt in milliseconds, used
    * instead of the upstream's (internal to the gateway; not part of the plugin SPI).
@@ -107,6 +108,11 @@ public final class UpstreamCall implements FilterChain {
             Throwable cause = ar.cause();
             GatewayException failure = cause instanceof GatewayException ge ? ge
                 : UpstreamFailure.classify(cause).exception();
+            if (failure == UpstreamFailure.TLS.exception()) {
+              // The client sees only upstream_tls; the operator needs the reason.
+              log.warn("route {} request {}: TLS with {} failed: {}", ex.routeId(), ex.requestId(), target,
+                  String.valueOf(UpstreamFailure.tlsCause(cause)));
+            }
             if (failure != UpstreamFailure.BUSY.exception() && failure.status() >= 500) {
               // A saturated local pool, or a client body that failed (4xx), says nothing
               // about the target's health.

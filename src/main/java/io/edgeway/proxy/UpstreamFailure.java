@@ -21,7 +21,9 @@ public enum UpstreamFailure {
       Map.of("Retry-After", "1"))),
   NO_HEALTHY_TARGET(new GatewayException(503, "no_healthy_upstream", "No healthy upstream target",
       Map.of("Retry-After", "1"))),
-  BAD_RESPONSE(new GatewayException(502, "upstream_bad_response", "Upstream sent an invalid response"));
+  BAD_RESPONSE(new GatewayException(502, "upstream_bad_response", "Upstream sent an invalid response")),
+  /** The TLS handshake with the target failed: its certificate or host name did not verify, or no common protocol. */
+  TLS(new GatewayException(502, "upstream_tls", "Upstream TLS handshake failed"));
 
   private final GatewayException exception;
 
@@ -36,6 +38,9 @@ public enum UpstreamFailure {
 
   /** Classifies a failure of the HTTP client. */
   public static UpstreamFailure classify(Throwable t) {
+    if (tlsCause(t) != null) {
+      return TLS;
+    }
     if (t instanceof ConnectionPoolTooBusyException) {
       return BUSY;
     }
@@ -52,5 +57,21 @@ public enum UpstreamFailure {
       return BAD_RESPONSE;
     }
     return UNREACHABLE;
+  }
+
+  /**
+   * The deepest TLS failure among {@code t} and its causes, or null. The deepest says why ("PKIX
+   * path building failed", "No subject alternative DNS name matching ...") where the outer one
+   * only says "Failed to create SSL connection".
+   */
+  public static Throwable tlsCause(Throwable t) {
+    Throwable found = null;
+    int depth = 0;
+    for (Throwable c = t; c != null && depth++ < 16; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException || c instanceof java.security.cert.CertificateException) {
+        found = c;
+      }
+    }
+    return found;
   }
 }

@@ -50,16 +50,19 @@ final class HealthChecker {
   private long timerId = -1;
 
   HealthChecker(Vertx vertx, String routeId, List<UpstreamTarget> targets, HealthCheckConfig config,
-      StateEvents events) {
+      StateEvents events, io.edgeway.proxy.UpstreamTls tls) {
     this.vertx = vertx;
     this.routeId = routeId;
     this.config = config;
     this.events = events;
     this.checks = targets.stream().map(Check::new).toList();
     this.context = vertx.getOrCreateContext();
+    HttpClientOptions options = new HttpClientOptions().setKeepAlive(true)
+        .setConnectTimeout((int) config.timeout().toMillis()).setMaxHeaderSize(32 * 1024).setDecompressionSupported(false);
+    // Probes verify https:// targets exactly as the proxied requests do (CA bundle, client certificate).
+    tls.applyTo(options, targets);
     this.client = vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) config.timeout().toMillis())
-            .setMaxHeaderSize(32 * 1024).setDecompressionSupported(false))
+        .with(options)
         .with(new PoolOptions().setHttp1MaxSize(1).setMaxWaitQueueSize(targets.size() * 2))
         .build();
   }

@@ -26,7 +26,8 @@ public final class UpstreamMonitors {
     OutlierDetector outliers = config.outlierDetection() == null ? null
         : new OutlierDetector(routeId, targets, config.outlierDetection(), System::nanoTime, Timers.of(vertx), events);
     HealthChecker health = config.healthCheck() == null ? null
-        : new HealthChecker(vertx, routeId, targets, config.healthCheck(), events);
+        : new HealthChecker(vertx, routeId, targets, config.healthCheck(), events,
+            io.edgeway.proxy.UpstreamTls.of(config.tls()));
     if (health != null) {
       health.start();
     }

@@ -6,7 +6,16 @@ import io.edgeway.config.GatewayConfig;
 import io.edgeway.config.LoadedConfig;
 import io.edgeway.demo.DemoUpstream;
 import io.edgeway.filter.FilterRegistry;
+import io.edgeway.config.ListenerConfig;
+import io.edgeway.config.ServerConfig;
 import io.edgeway.server.GatewayVerticle;
+import io.edgeway.server.ListenerSettings;
+import io.edgeway.server.tls.CertificateReloader;
+import io.edgeway.server.tls.ListenerTls;
+import io.edgeway.tls.TlsEngine;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.function.IntSupplier;
 import io.edgeway.server.ServerSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,10 +43,13 @@ public final class Gateway {
   private final DemoUpstream demo;
   private final int adminPort;
   private final List<GatewayModule> modules;
+  private final List<CertificateReloader> reloaders;
 
   private Gateway(Vertx vertx, GatewayRuntime runtime, ServerSettings settings, List<GatewayVerticle> verticles,
-      List<String> deployments, AdminServer admin, DemoUpstream demo, int adminPort, List<GatewayModule> modules) {
+      List<String> deployments, AdminServer admin, DemoUpstream demo, int adminPort, List<GatewayModule> modules,
+      List<CertificateReloader> reloaders) {
     this.modules = List.copyOf(modules);
+    this.reloaders = List.copyOf(reloaders);
     this.vertx = vertx;
     this.runtime = runtime;
     this.settings = settings;
@@ -76,13 +88,29 @@ public final class Gateway {
       return Future.failedFuture(e);
     }
     GatewayConfig config = loaded.config();
-    ServerSettings settings = ServerSettings.from(config.server());
+    // Loads the TLS provider (a native library) here, at start-up, rather than on the event loop
+    // that first needs it: listeners and https upstreams both do.
+    TlsEngine.name();
+    AtomicInteger httpsPort = new AtomicInteger();
+    List<ListenerSettings> listeners;
+    try {
+      // Start-up reads the certificate files again (blocking is fine here): the files that
+      // passed validation a moment ago may have changed since.
+      listeners = listenerSettings(config.server(), httpsPort::get);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new IllegalStateException("TLS: " + e.getMessage(), e));
+    }
+    ServerSettings settings = ServerSettings.from(config.server(), listeners);
     GatewayServices services = new GatewayServices();
     services.register(StateEvents.class, new LoggingStateEvents());
     // The runtime starts with an empty table; the compiled snapshot is swapped in before listening.
     GatewayRuntime runtime = new GatewayRuntime(RouteSnapshot.empty(source));
     runtime.addObserver(new AccessLog());
     AdminServer admin = config.admin().enabled() ? new AdminServer(vertx, runtime, config.admin().token()) : null;
+    if (admin != null) {
+      admin.register("/tls", req -> Future.succeededFuture(tlsStatus(listeners)));
+    }
+    List<CertificateReloader> reloaders = new ArrayList<>();
     ModuleContext context = new ModuleContext(vertx, config, services, runtime, admin);
     List<GatewayModule> started = new ArrayList<>();
     DemoUpstream demo = config.demoUpstream().enabled() ? new DemoUpstream(vertx) : null;
@@ -103,18 +131,32 @@ public final class Gateway {
         .compose(v -> admin == null ? Future.succeededFuture(0) : admin.start(config.admin().host(), config.admin().port()))
         .compose(adminPort -> deployListeners(vertx, runtime, settings, connections, verticles, deployments)
             .map(v -> {
+              listeners.stream().filter(l -> l.tls() != null).findFirst()
+                  .ifPresent(l -> httpsPort.set(verticles.get(0).actualPort(l.index())));
+              for (ListenerSettings listener : listeners) {
+                if (listener.tls() != null) {
+                  CertificateReloader reloader = new CertificateReloader(vertx, listener.tls(),
+                      options -> Future.all(verticles.stream().map(vt -> vt.updateSsl(listener.index(), options))
+                          .toList()),
+                      (type, subject, data) -> services.find(StateEvents.class)
+                          .ifPresent(events -> events.publish(type, subject, data)));
+                  reloader.start();
+                  reloaders.add(reloader);
+                }
+              }
               runtime.setReady(true);
               RouteSnapshot snapshot = runtime.snapshot();
               services.find(StateEvents.class).ifPresent(events -> events.publish("config.loaded", source,
                   java.util.Map.of("routes", snapshot.routes().size(), "source", source)));
               Gateway gateway = new Gateway(vertx, runtime, settings, verticles, deployments, admin, demo, adminPort,
-                  started);
-              log.info("edgeway listening on {}:{} ({} event loops, {} routes){}", settings.host(), gateway.port(),
+                  started, reloaders);
+              log.info("edgeway listening on {} ({} event loops, {} routes){}", describe(listeners, gateway),
                   settings.instances(), snapshot.routes().size(),
                   admin == null ? "" : ", admin on " + config.admin().host() + ":" + adminPort);
               return gateway;
             }))
         .recover(failure -> {
+          reloaders.forEach(CertificateReloader::stop);
           runtime.snapshot().close();
           List<Future<?>> stops = new ArrayList<>();
           started.forEach(m -> stops.add(m.stop()));
@@ -162,9 +204,48 @@ public final class Gateway {
     return chain;
   }
 
-  /** The public port actually bound. */
+  /** The port the first listener actually bound. */
   public int port() {
-    return verticles.get(0).actualPort();
+    return port(0);
+  }
+
+  /** The port listener {@code index} ({@code server.listeners[index]}) actually bound. */
+  public int port(int index) {
+    return verticles.get(0).actualPort(index);
+  }
+
+  /** The certificate reloaders, one per TLS listener, in listener order. */
+  public List<CertificateReloader> certificateReloaders() {
+    return reloaders;
+  }
+
+  private static List<ListenerSettings> listenerSettings(ServerConfig server, IntSupplier httpsPort) {
+    List<ListenerConfig> configs = server.listeners();
+    boolean listOfListeners = configs.size() > 1 || server.tls() == null && configs.get(0).tls() != null;
+    List<ListenerSettings> listeners = new ArrayList<>();
+    for (int i = 0; i < configs.size(); i++) {
+      ListenerConfig c = configs.get(i);
+      String keyPath = listOfListeners ? "server.listeners[" + i + "].tls" : "server.tls";
+      ListenerTls tls = c.tls() == null ? null : ListenerTls.load(keyPath, c.tls());
+      listeners.add(new ListenerSettings(i, c.host(), c.port(), tls, c.redirectToHttps(), c.proxyProtocol() != null,
+          httpsPort));
+    }
+    return listeners;
+  }
+
+  private static JsonObject tlsStatus(List<ListenerSettings> listeners) {
+    JsonArray array = new JsonArray();
+    listeners.stream().filter(l -> l.tls() != null).forEach(l -> array.add(new JsonObject(l.tls().status())));
+    return new JsonObject().put("provider", TlsEngine.name()).put("listeners", array);
+  }
+
+  private static String describe(List<ListenerSettings> listeners, Gateway gateway) {
+    List<String> parts = new ArrayList<>();
+    for (ListenerSettings l : listeners) {
+      parts.add(l.host() + ":" + gateway.port(l.index()) + (l.tls() != null ? " (tls)" : "")
+          + (l.redirectToHttps() ? " (redirect to https)" : "") + (l.proxyProtocol() ? " (proxy protocol)" : ""));
+    }
+    return String.join(", ", parts);
   }
 
   /** The admin port actually bound (0 when the admin API is disabled). */
@@ -182,6 +263,7 @@ public final class Gateway {
    */
   public Future<Void> stop(Duration grace) {
     runtime.setReady(false);
+    reloaders.forEach(CertificateReloader::stop);
     List<Future<?>> shutdowns = new ArrayList<>();
     verticles.forEach(v -> shutdowns.add(v.shutdown(grace)));
     return Future.join(shutdowns)

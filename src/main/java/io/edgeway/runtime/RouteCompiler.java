@@ -18,6 +18,8 @@ import io.edgeway.proxy.LoadBalancer;
 import io.edgeway.proxy.RoundRobinBalancer;
 import io.edgeway.proxy.TargetMonitor;
 import io.edgeway.proxy.Upstream;
+import io.edgeway.proxy.UpstreamTls;
+import io.edgeway.config.UpstreamTlsConfig;
 import io.edgeway.proxy.UpstreamCall;
 import io.edgeway.proxy.UpstreamTarget;
 import io.edgeway.routing.RewriteRule;
@@ -268,8 +270,13 @@ public final class RouteCompiler {
     // Outlier detection and active health checks; the upstream closes the monitor with the snapshot.
     TargetMonitor monitor = services.find(TargetMonitorFactory.class).orElse(TargetMonitorFactory.NONE)
         .create(vertx, routeId, targets, config, services.find(StateEvents.class).orElse(null));
+    UpstreamTlsConfig tls = config.tls();
+    if (tls.insecureSkipVerify()) {
+      log.warn("route {}: upstream TLS verification is OFF (tls.insecure-skip-verify: true): any certificate "
+          + "and host name is accepted from {}", routeId, targets);
+    }
     return new Upstream(targets, balancer, config.timeouts().connect().toMillis(), config.timeouts().response().toMillis(),
         config.timeouts().idle().toMillis(), config.pool().maxConnections(), config.pool().maxWaitQueue(), eventLoops,
-        monitor);
+        monitor, UpstreamTls.of(tls));
   }
 }

@@ -6,6 +6,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.edgeway.tls.TlsEngine;
+import io.vertx.core.net.ServerSSLOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,19 +17,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One instance per event loop, all listening on the same port (Vert.x balances connections
- * between them). Owns the connection guards of its loop; everything it touches per request is
- * confined to its loop.
+ * One instance per event loop, each serving every listener (Vert.x balances each port's
+ * connections between the instances). Owns the connection guards of its loop; everything it
+ * touches per request is confined to its loop, so every listener's requests on this loop share
+ * the loop's upstream connections.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final AtomicInteger NEXT_INDEX = new AtomicInteger();
 
   private final GatewayRuntime runtime;
   private final ServerSettings settings;
+  private final List<ListenerSettings> listeners;
   private final AtomicInteger openConnections;
   private final int loopIndex;
   private final Map<HttpConnection, ConnectionGuard> guards = new HashMap<>();
-  private HttpServer server;
+  private final List<HttpServer> servers = new ArrayList<>();
   private long sweeper;
 
   /**
@@ -37,6 +41,7 @@ public final class GatewayVerticle extends VerticleBase {
   public GatewayVerticle(GatewayRuntime runtime, ServerSettings settings, int loopIndex, AtomicInteger openConnections) {
     this.runtime = runtime;
     this.settings = settings;
+    this.listeners = settings.listeners();
     this.loopIndex = loopIndex;
     this.openConnections = openConnections;
   }
@@ -47,9 +52,25 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    List<Future<?>> listening = new ArrayList<>();
+    for (ListenerSettings listener : listeners) {
+      HttpServerOptions options = options(listener);
+      RequestDispatcher dispatcher = new RequestDispatcher(runtime, settings, listener, loopIndex, guards);
+      HttpServer server = vertx.createHttpServer(options)
+          .connectionHandler(this::onConnection)
+          .invalidRequestHandler(dispatcher::handleInvalid)
+          .requestHandler(dispatcher::handle);
+      servers.add(server);
+      listening.add(server.listen());
+    }
+    sweeper = vertx.setPeriodic(sweepPeriodMillis(settings), id -> sweep());
+    return Future.all(listening);
+  }
+
+  private HttpServerOptions options(ListenerSettings listener) {
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(settings.host())
-        .setPort(settings.port())
+        .setHost(listener.host())
+        .setPort(listener.port())
         .setMaxInitialLineLength(settings.maxRequestLine())
         .setMaxHeaderSize(settings.maxHeaderSize())
         .setIdleTimeout((int) TimeUnit.NANOSECONDS.toSeconds(settings.keepAliveIdleNanos()))
@@ -63,13 +84,21 @@ public final class GatewayVerticle extends VerticleBase {
         // themselves. Vert.x's extension handler would only sit in every request's pipeline.
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false);
-    RequestDispatcher dispatcher = new RequestDispatcher(runtime, settings, loopIndex, guards);
-    server = vertx.createHttpServer(options)
-        .connectionHandler(this::onConnection)
-        .invalidRequestHandler(dispatcher::handleInvalid)
-        .requestHandler(dispatcher::handle);
-    sweeper = vertx.setPeriodic(sweepPeriodMillis(settings), id -> sweep());
-    return server.listen();
+    if (listener.proxyProtocol()) {
+      // Bounded like the header read: a connection that never sends its PROXY header is closed.
+      options.setUseProxyProtocol(true)
+          .setProxyProtocolTimeout(TimeUnit.NANOSECONDS.toMillis(settings.headerReadTimeoutNanos()))
+          .setProxyProtocolTimeoutUnit(TimeUnit.MILLISECONDS);
+    }
+    if (listener.tls() != null) {
+      options.setSsl(true)
+          .setSslEngineOptions(TlsEngine.options())
+          // A handshake is part of reading the request head: the same bound as the header read.
+          .setSslHandshakeTimeout(TimeUnit.NANOSECONDS.toMillis(settings.headerReadTimeoutNanos()))
+          .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+      listener.tls().configure(options.getSslOptions() == null ? new ServerSSLOptions() : options.getSslOptions());
+    }
+    return options;
   }
 
   /**
@@ -82,20 +111,32 @@ public final class GatewayVerticle extends VerticleBase {
     return Math.max(100, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(shortest) / 8));
   }
 
-  /** The port actually bound (useful with port 0). */
-  public int actualPort() {
-    return server.actualPort();
+  /** The port listener {@code index} actually bound (useful with port 0). */
+  public int actualPort(int index) {
+    return servers.get(index).actualPort();
+  }
+
+  /**
+   * Installs new TLS options (reloaded certificates) on listener {@code index}: new handshakes use
+   * them, open connections keep theirs.
+   */
+  public Future<Boolean> updateSsl(int index, ServerSSLOptions options) {
+    return servers.get(index).updateSSLOptions(options, true);
   }
 
   /** Stops accepting, lets in-flight requests finish up to the grace period, then closes. */
   public Future<Void> shutdown(Duration grace) {
-    return server.shutdown(grace);
+    List<Future<?>> shutdowns = new ArrayList<>();
+    servers.forEach(server -> shutdowns.add(server.shutdown(grace)));
+    return Future.join(shutdowns).mapEmpty();
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweeper);
-    return server.close();
+    List<Future<?>> closes = new ArrayList<>();
+    servers.forEach(server -> closes.add(server.close()));
+    return Future.join(closes);
   }
 
   private void onConnection(HttpConnection connection) {

@@ -33,7 +33,13 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
+import io.edgeway.spi.StandardAttributes;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,14 +67,16 @@ final class RequestDispatcher {
 
   private final GatewayRuntime runtime;
   private final ServerSettings settings;
+  private final ListenerSettings listener;
   private final int loopIndex;
   private final Map<io.vertx.core.http.HttpConnection, ConnectionGuard> guards;
 
   RequestDispatcher(
-      GatewayRuntime runtime, ServerSettings settings, int loopIndex,
+      GatewayRuntime runtime, ServerSettings settings, ListenerSettings listener, int loopIndex,
       Map<io.vertx.core.http.HttpConnection, ConnectionGuard> guards) {
     this.runtime = runtime;
     this.settings = settings;
+    this.listener = listener;
     this.loopIndex = loopIndex;
     this.guards = guards;
   }
@@ -104,6 +112,12 @@ final class RequestDispatcher {
       DefaultExchange ex = newExchange(req, requestId, trace, null, "*", hostOf(req.authority()), start);
       respond(req, guard, ex, null, GatewayResponse.of(200, MultiMap.caseInsensitiveMultiMap().add("Allow", SERVER_METHODS),
           Body.empty()), null, hasBody);
+      return;
+    }
+    if (listener.redirectToHttps()) {
+      // After OPTIONS *, which load balancers use to probe the listener itself.
+      redirectToHttps(req, guard, newExchange(req, requestId, trace, null, null, hostOf(req.authority()), start),
+          hasBody);
       return;
     }
     CanonicalPath canonical = PathCanonicalizer.canonicalize(req.path());
@@ -144,7 +158,7 @@ final class RequestDispatcher {
       return;
     }
 
-    String peer = peerAddress(req.remoteAddress());
+    String peer = peerOf(req);
     String clientIp = settings.clientIpResolver().resolve(peer, headers);
     boolean upgrade = route.websocket() && "websocket".equalsIgnoreCase(headers.get(HttpHeaders.UPGRADE));
     if (upgrade) {
@@ -173,6 +187,12 @@ final class RequestDispatcher {
         req.query(), host, scheme, clientIp, params, headers, body);
     DefaultExchange ex = new DefaultExchange(requestId, trace.traceId(), upstreamTraceparent, route.id(), request,
         req, loopIndex, start);
+    if (listener.clientCertificates()) {
+      List<X509Certificate> certificates = clientCertificates(req);
+      if (certificates != null) {
+        ex.put(StandardAttributes.CLIENT_CERTIFICATES, certificates);
+      }
+    }
     RequestBodyStream finalBody = bodyStream;
     if (bodyStream != null) {
       bodyStream.onMalformed(() -> rejectMalformedBody(req, guard, ex, finalBody));
@@ -346,10 +366,72 @@ final class RequestDispatcher {
     }
   }
 
+  /**
+   * 308 to the same host, path and query on the first TLS listener (a permanent redirect that
+   * keeps the method and body, unlike 301). The host is the one the request named, already checked
+   * by the framing check; the port is left out when it is 443.
+   */
+  private void redirectToHttps(HttpServerRequest req, ConnectionGuard guard, DefaultExchange ex, boolean hasBody) {
+    String host = hostOf(req.authority());
+    if (host.isEmpty()) {
+      reject(req, guard, ex, MALFORMED);
+      return;
+    }
+    int port = listener.httpsPort().getAsInt();
+    StringBuilder location = new StringBuilder("https://");
+    location.append(host.indexOf(':') >= 0 ? "[" + host + "]" : host);
+    if (port != 443) {
+      location.append(':').append(port);
+    }
+    location.append(req.path());
+    if (req.query() != null) {
+      location.append('?').append(req.query());
+    }
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add(HttpHeaders.LOCATION, location.toString());
+    respond(req, guard, ex, null, GatewayResponse.of(308, headers, Body.empty()), null, hasBody);
+  }
+
+  /**
+   * The address the request came from: the socket peer, or on a PROXY-protocol listener the
+   * address the PROXY header carries, but only when the real peer (the load balancer) is a trusted
+   * proxy; anyone else's header is ignored.
+   */
+  private String peerOf(HttpServerRequest req) {
+    if (listener.proxyProtocol()) {
+      String real = peerAddress(req.connection().remoteAddress(true));
+      if (!settings.clientIpResolver().isTrustedPeer(real)) {
+        return real;
+      }
+    }
+    return peerAddress(req.remoteAddress());
+  }
+
+  /** The verified client chain, or null when the client sent none. */
+  private static List<X509Certificate> clientCertificates(HttpServerRequest req) {
+    if (!req.isSSL()) {
+      return null;
+    }
+    try {
+      List<Certificate> chain = req.connection().peerCertificates();
+      if (chain == null || chain.isEmpty()) {
+        return null;
+      }
+      List<X509Certificate> x509 = new ArrayList<>(chain.size());
+      for (Certificate c : chain) {
+        if (c instanceof X509Certificate x) {
+          x509.add(x);
+        }
+      }
+      return x509.isEmpty() ? null : List.copyOf(x509);
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
+
   private DefaultExchange newExchange(
       HttpServerRequest req, String requestId, TraceContext trace, String routeId, String path, String host,
       long start) {
-    String peer = peerAddress(req.remoteAddress());
+    String peer = peerOf(req);
     DefaultGatewayRequest request = new DefaultGatewayRequest(req.method(), path, path, req.query(), host,
         req.scheme(), settings.clientIpResolver().resolve(peer, req.headers()), Map.of(), req.headers(), Body.empty());
     return new DefaultExchange(requestId, trace.traceId(), trace.childTraceparent(), routeId, request, req, loopIndex,

@@ -12,20 +12,27 @@ import java.util.List;
 
 /**
  * The listener settings derived once from {@code server:} (limits in the units the request path
- * uses, the client-IP resolver and the framing check).
+ * uses, the client-IP resolver, the framing check and the listeners).
  */
 public record ServerSettings(
     String host, int port, int instances, long defaultMaxBodyBytes, int maxRequestLine, int maxHeaderSize,
     long headerReadTimeoutNanos, long bodyIdleTimeoutNanos, long keepAliveIdleNanos, int maxConnections,
     long shutdownGraceMillis, List<Cidr> trustedProxies, ClientIpResolver clientIpResolver,
-    RequestFramingCheck framingCheck) {
+    RequestFramingCheck framingCheck, List<ListenerSettings> listeners) {
 
   public ServerSettings {
     requireNonNull(host, "host");
     trustedProxies = List.copyOf(trustedProxies);
+    listeners = List.copyOf(listeners);
   }
 
+  /** Settings whose one plain listener is {@code server.host}/{@code server.port} (no TLS). */
   public static ServerSettings from(ServerConfig server) {
+    return from(server, List.of(new ListenerSettings(0, server.host(), server.port(), null, false, false, () -> 0)));
+  }
+
+  /** Settings with these listeners (TLS material already loaded). */
+  public static ServerSettings from(ServerConfig server, List<ListenerSettings> listeners) {
     LimitsConfig limits = server.limits();
     List<Cidr> trusted = server.trustedProxies();
     return new ServerSettings(
@@ -40,6 +47,7 @@ public record ServerSettings(
         server.shutdownGrace().toMillis(),
         trusted,
         new ClientIpResolver(trusted),
-        new RequestFramingCheck(new EdgeLimits(limits.maxHeaderCount())));
+        new RequestFramingCheck(new EdgeLimits(limits.maxHeaderCount())),
+        listeners);
   }
 }

@@ -18,10 +18,10 @@ class LayeringTest {
   private static final String[] CORE = {
       "io.edgeway.admin..", "io.edgeway.cli..", "io.edgeway.config..", "io.edgeway.demo..", "io.edgeway.exchange..",
       "io.edgeway.filter..", "io.edgeway.http..", "io.edgeway.plugin..", "io.edgeway.proxy..", "io.edgeway.routing..",
-      "io.edgeway.runtime..", "io.edgeway.server.."};
+      "io.edgeway.runtime..", "io.edgeway.server..", "io.edgeway.tls.."};
   private static final String[] FEATURES = {
       "io.edgeway.auth..", "io.edgeway.cache..", "io.edgeway.cors..", "io.edgeway.events..", "io.edgeway.headers..",
-      "io.edgeway.metrics..", "io.edgeway.ratelimit..", "io.edgeway.resilience.."};
+      "io.edgeway.metrics..", "io.edgeway.mtls..", "io.edgeway.ratelimit..", "io.edgeway.resilience.."};
 
   private static final JavaClasses MAIN_CLASSES = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

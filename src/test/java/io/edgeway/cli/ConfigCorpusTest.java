@@ -49,12 +49,30 @@ class ConfigCorpusTest {
 
   /**
    * What the scenario harness (loadtest/run.sh and the .env files) and the docs leave to the
-   * environment. JWT_PUBLIC_KEY_FILE names no file: validation must not read key files.
+   * environment. JWT_PUBLIC_KEY_FILE names no file: route validation must not read key files.
+   * TLS_CERT and TLS_KEY (run.sh --tls) do: a listener's certificate files are read and checked
+   * when the configuration is loaded, so --check reports a bad one at its key.
    */
-  private static final Map<String, String> ENVIRONMENT = Map.of(
-      "UPSTREAM_URL", "http://127.0.0.1:9",
-      "JWT_PUBLIC_KEY_FILE", "/nonexistent/edgeway-test/jwt-pub.pem",
-      "PARTNER_SECRET", "a-partner-secret-of-at-least-32-bytes");
+  private static final Map<String, String> ENVIRONMENT = environment();
+
+  private static Map<String, String> environment() {
+    try {
+      Path dir = Files.createTempDirectory("edgeway-corpus-tls");
+      dir.toFile().deleteOnExit();
+      Path[] files = io.edgeway.testing.TestCertificates.leaf(io.edgeway.testing.TestCertificates.ca("Corpus CA"), "EC",
+          "localhost").write(dir, "localhost", true);
+      files[0].toFile().deleteOnExit();
+      files[1].toFile().deleteOnExit();
+      return Map.of(
+          "UPSTREAM_URL", "http://127.0.0.1:9",
+          "JWT_PUBLIC_KEY_FILE", "/nonexistent/edgeway-test/jwt-pub.pem",
+          "PARTNER_SECRET", "a-partner-secret-of-at-least-32-bytes",
+          "TLS_CERT", files[0].toString(),
+          "TLS_KEY", files[1].toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   private static final Pattern YAML_BLOCK = Pattern.compile("^```ya?ml[^\\n]*\\n(.*?)^```", Pattern.DOTALL | Pattern.MULTILINE);
   private static final Pattern TOP_LEVEL_KEY = Pattern.compile("^([A-Za-z][A-Za-z0-9-]*):", Pattern.MULTILINE);

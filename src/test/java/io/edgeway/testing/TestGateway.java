@@ -44,6 +44,11 @@ public final class TestGateway implements AutoCloseable {
     return gateway.port();
   }
 
+  /** The port of {@code server.listeners[index]}. */
+  public int port(int index) {
+    return gateway.port(index);
+  }
+
   public int adminPort() {
     return gateway.adminPort();
   }

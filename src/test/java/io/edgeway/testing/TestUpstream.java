@@ -25,9 +25,16 @@ public final class TestUpstream implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private volatile Handler<HttpServerRequest> behaviour = TestUpstream::echo;
 
+  private final boolean tls;
+
   private TestUpstream(Vertx vertx) throws Exception {
+    this(vertx, new io.vertx.core.http.HttpServerOptions());
+  }
+
+  private TestUpstream(Vertx vertx, io.vertx.core.http.HttpServerOptions options) throws Exception {
     this.vertx = vertx;
-    this.server = vertx.createHttpServer()
+    this.tls = options.isSsl();
+    this.server = vertx.createHttpServer(options)
         .requestHandler(req -> req.body().onSuccess(body -> {
           MultiMap copy = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
           received.add(new Received(req.method().name(), req.uri(), copy, body));
@@ -41,12 +48,17 @@ public final class TestUpstream implements AutoCloseable {
     return new TestUpstream(vertx);
   }
 
+  /** An upstream with these server options (e.g. TLS); the URL is {@code https://localhost:port} then. */
+  public static TestUpstream start(Vertx vertx, io.vertx.core.http.HttpServerOptions options) throws Exception {
+    return new TestUpstream(vertx, options);
+  }
+
   public int port() {
     return server.actualPort();
   }
 
   public String url() {
-    return "http://127.0.0.1:" + port();
+    return tls ? "https://localhost:" + port() : "http://127.0.0.1:" + port();
   }
 
   /** Replaces how the upstream answers (the request body was already read). */

@@ -26,6 +26,15 @@ public final class StandardAttributes {
   /** How many upstream attempts were made (1 without retries). */
   public static final AttributeKey<Integer> ATTEMPTS = AttributeKey.of("attempts", Integer.class);
 
+  /**
+   * The client's TLS certificate chain, leaf first, as the listener verified it against its
+   * {@code client-ca-file} during the handshake; absent on plain listeners, on listeners with
+   * {@code client-auth: none}, and when the client sent none ({@code client-auth: request}).
+   */
+  @SuppressWarnings("unchecked")
+  public static final AttributeKey<java.util.List<java.security.cert.X509Certificate>> CLIENT_CERTIFICATES =
+      AttributeKey.of("client-certificates", (Class<java.util.List<java.security.cert.X509Certificate>>) (Class<?>) java.util.List.class);
+
   /** Time spent waiting on the upstream, summed over attempts, in nanoseconds. */
   public static final AttributeKey<Long> UPSTREAM_NANOS = AttributeKey.of("upstream-nanos", Long.class);
 }
