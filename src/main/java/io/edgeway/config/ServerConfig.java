@@ -13,6 +13,9 @@ import java.util.List;
  * @param trustedProxies networks whose {@code X-Forwarded-For} is believed; default none
  * @param shutdownGrace how long in-flight requests may finish on shutdown; default 30s
  * @param limits client limits; default {@link LimitsConfig#defaults()}
+ * @param drainDelay on SIGTERM, how long the listener keeps accepting while {@code /ready} already
+ *     answers 503, so load balancers notice before connections are refused; default 5s
+ * @param reload how configuration changes are noticed; default {@link ReloadConfig#defaults()}
  */
 public record ServerConfig(
     String host,
@@ -20,7 +23,9 @@ public record ServerConfig(
     Integer instances,
     List<Cidr> trustedProxies,
     Duration shutdownGrace,
-    LimitsConfig limits) {
+    LimitsConfig limits,
+    Duration drainDelay,
+    ReloadConfig reload) {
 
   public ServerConfig {
     host = host == null ? "0.0.0.0" : ComponentChecks.host("host", host);
@@ -29,11 +34,20 @@ public record ServerConfig(
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(30) : ComponentChecks.notNegative("shutdown-grace", shutdownGrace);
     limits = limits == null ? LimitsConfig.defaults() : limits;
+    drainDelay = drainDelay == null ? Duration.ofSeconds(5) : ComponentChecks.notNegative("drain-delay", drainDelay);
+    reload = reload == null ? ReloadConfig.defaults() : reload;
+  }
+
+  /** The listener settings of earlier versions (no drain delay given: the default). */
+  public ServerConfig(
+      String host, Integer port, Integer instances, List<Cidr> trustedProxies, Duration shutdownGrace,
+      LimitsConfig limits) {
+    this(host, port, instances, trustedProxies, shutdownGrace, limits, null, null);
   }
 
   /** All defaults. */
   public static ServerConfig defaults() {
-    return new ServerConfig(null, null, null, null, null, null);
+    return new ServerConfig(null, null, null, null, null, null, null, null);
   }
 
   /** True when a connection from {@code address} (4 or 16 bytes) comes from a trusted proxy. */
