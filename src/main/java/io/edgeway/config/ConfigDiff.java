@@ -54,13 +54,14 @@ public final class ConfigDiff {
     out.add(new Change(path, running, next));
   }
 
-  // A record that writes itself (a URL, a percentage) is one value in YAML, not a section of keys.
+  // A record parsed from one scalar (a URL, a CIDR, a size, a percentage: it has a static
+  // parse(String)) is one value in YAML, not a section of keys.
   private static boolean isSection(Object value) {
     if (!(value instanceof Record)) {
       return false;
     }
     try {
-      value.getClass().getDeclaredMethod("toString");
+      value.getClass().getMethod("parse", String.class);
       return false;
     } catch (NoSuchMethodException e) {
       return true;
