@@ -118,18 +118,20 @@ final class ConnectionPool {
 
   /**
    * A reload dropped this pool's upstream: close the idle connections now, the others when their
-   * exchange ends; {@code onDrained} runs once nothing is open or waiting.
+   * exchange ends; {@code onDrained} runs once nothing is open or waiting (checked now when
+   * {@code checkNow}, else at the next change).
    */
-  void retire() {
-    if (retired) {
-      return;
+  void retire(boolean checkNow) {
+    if (!retired) {
+      retired = true;
+      Pooled pooled;
+      while ((pooled = idle.pollFirst()) != null) {
+        pooled.connection.close();
+      }
     }
-    retired = true;
-    Pooled pooled;
-    while ((pooled = idle.pollFirst()) != null) {
-      pooled.connection.close();
+    if (checkNow) {
+      checkDrained();
     }
-    checkDrained();
   }
 
   /** Retired, and no connection open or being opened, no request waiting. */

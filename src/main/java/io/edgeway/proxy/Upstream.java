@@ -92,7 +92,9 @@ public final class Upstream {
       loops.set(loopIndex, loop);
       if (retired) {
         // Read after publishing the loop: retire() either saw it or is seen here (both is fine).
-        loop.retire();
+        // Not drained yet: the caller is about to take a connection, and the share closes once
+        // that exchange ended.
+        loop.retiring(false);
       }
     }
     return loop;
@@ -109,7 +111,7 @@ public final class Upstream {
     for (int i = 0; i < loops.length(); i++) {
       Loop loop = loops.get(i);
       if (loop != null) {
-        loop.context.runOnContext(v -> loop.retire());
+        loop.context.runOnContext(v -> loop.retiring(true));
       }
     }
   }
@@ -184,16 +186,20 @@ public final class Upstream {
       resources.loopCreated();
     }
 
-    /** On this loop: stop keeping connections; close once every pool drained. */
-    void retire() {
-      if (retiring) {
-        return;
+    /**
+     * On this loop: stop keeping connections; close once every pool drained, checked now when
+     * {@code checkNow} (nothing is about to use this share) or else at the next release.
+     */
+    void retiring(boolean checkNow) {
+      if (!retiring) {
+        retiring = true;
+        for (ConnectionPool pool : byTarget) {
+          pool.retire(false);
+        }
       }
-      retiring = true;
-      for (ConnectionPool pool : byTarget) {
-        pool.retire();
+      if (checkNow) {
+        poolDrained();
       }
-      poolDrained();
     }
 
     private void poolDrained() {

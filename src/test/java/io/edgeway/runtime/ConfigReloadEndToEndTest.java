@@ -31,6 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
  * (upstream pools, breakers, rate-limit buckets) by route and definition.
  */
 class ConfigReloadEndToEndTest {
+
+  static {
+    // Netty's first pooled chunk initialises its JFR event classes, which takes seconds on a
+    // loaded machine: done here, on the test thread, not inside a test on an event loop.
+    io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(1).release();
+  }
   private static final String HEAD = """
       server: { host: 127.0.0.1, port: 0, instances: 1, drain-delay: 0s, reload: { watch: %s, debounce: 50ms } }
       admin: { host: 127.0.0.1, port: 0 }

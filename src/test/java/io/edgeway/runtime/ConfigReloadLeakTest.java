@@ -29,6 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * than after the first round.
  */
 class ConfigReloadLeakTest {
+
+  static {
+    // Netty's first pooled chunk initialises its JFR event classes, which takes seconds on a
+    // loaded machine: done here, on the test thread, not inside a test on an event loop.
+    io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(1).release();
+  }
   private static final int RELOADS = 100;
 
   @TempDir Path dir;
