@@ -228,13 +228,20 @@ public final class ConfigReloader {
       return failed(trigger, hash, lines(e));
     }
     lastFailedHash = null;
-    for (GatewayModule module : modules) {
-      boolean changed = module.section()
-          .map(section -> !Objects.equals(before.config().section(section), next.config().section(section)))
-          .orElse(false);
-      if (changed) {
-        module.reload(next.config());
+    try {
+      for (GatewayModule module : modules) {
+        boolean changed = module.section()
+            .map(section -> !Objects.equals(before.config().section(section), next.config().section(section)))
+            .orElse(false);
+        if (changed) {
+          module.reload(next.config());
+        }
       }
+    } catch (RuntimeException e) {
+      // A module broke its contract (reload never fails). Release what this reload built, but not
+      // the upstreams it took over from the running routes.
+      compiled.retire(runtime.snapshot());
+      throw e;
     }
     RouteChanges changes = changes(runtime.snapshot(), compiled);
     RouteSnapshot previous = runtime.swap(compiled);

@@ -123,6 +123,10 @@ class ConfigReloadLeakTest {
               fdsAfterFirstRound).isLessThanOrEqualTo(fdsAfterFirstRound + 8);
         }
         assertThat(Thread.activeCount()).as("threads").isLessThanOrEqualTo(threadsAfterFirstRound + 4);
+        System.out.printf("reload leak: after %d reloads %d upstreams, %d loop shares, %d connections; fds %d "
+            + "(after the first reload %d), threads %d (%d)%n", RELOADS, resources.liveUpstreams(),
+            resources.liveLoops(), resources.openConnections(), fds, fdsAfterFirstRound, Thread.activeCount(),
+            threadsAfterFirstRound);
       } finally {
         gateway.close();
         vertx.close().await(10, TimeUnit.SECONDS);
