@@ -31,6 +31,8 @@ public final class CacheFilterFactory implements GatewayFilterFactory<CacheConfi
   public GatewayFilter create(CacheConfig config, FilterContext context) {
     ResponseCache store = context.service(ResponseCache.class).orElseThrow(() -> new IllegalArgumentException(
         "cache: the response cache store is not available (expected: the cache module on the class path)"));
+    store.acquireRoute(context.routeId());
+    context.onClose(() -> store.releaseRoute(context.routeId()));
     return new CacheFilter(context.routeId(), config, store, context.vertx());
   }
 }

@@ -3,6 +3,7 @@ package io.edgeway.cache;
 import static java.util.Objects.requireNonNull;
 
 import io.edgeway.admin.AdminServer;
+import io.edgeway.config.ConfigDiff;
 import io.edgeway.config.ConfigSection;
 import io.edgeway.config.GatewayConfig;
 import io.edgeway.runtime.GatewayModule;
@@ -16,6 +17,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -56,6 +58,22 @@ public final class CacheModule implements GatewayModule {
   @Override
   public void registerValidationViews(GatewayConfig config, GatewayServices views) {
     views.register(ResponseCache.class, new ResponseCache(config.section(CacheStoreConfig.SECTION).maxSize().bytes(), clock));
+  }
+
+  /** {@code cache.max-size} applies while running: the store is resized, its entries kept. */
+  @Override
+  public List<ConfigDiff.Change> restartRequired(GatewayConfig running, GatewayConfig next) {
+    return GatewayModule.changes(CacheStoreConfig.SECTION, running, next).stream()
+        .filter(change -> !change.path().equals("cache.max-size"))
+        .toList();
+  }
+
+  @Override
+  public void reload(GatewayConfig next) {
+    ResponseCache store = cache;
+    if (store != null) {
+      store.resize(next.section(CacheStoreConfig.SECTION).maxSize().bytes());
+    }
   }
 
   @Override

@@ -36,8 +36,11 @@ public final class ResponseCache {
   enum FlightResult { STORED, NOT_STORED }
 
   private final Clock clock;
-  private final long maxBytes;
+  private volatile long maxBytes;
   private final Cache<CacheKey, StoredValue> cache;
+  // Routes whose cache filter exists, with how many filters use them: a reload creates the new
+  // filter before it closes the old, so a kept route's entries survive and a removed route's go.
+  private final ConcurrentHashMap<String, Integer> routeUsers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<CacheKey, CompletableFuture<FlightResult>> flights = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RouteCounters> routes = new ConcurrentHashMap<>();
   private final AtomicInteger waiting = new AtomicInteger();
@@ -252,6 +255,46 @@ public final class ResponseCache {
   RouteCounters counters(String routeId) {
     RouteCounters c = routes.get(routeId);
     return c != null ? c : routes.computeIfAbsent(routeId, id -> new RouteCounters());
+  }
+
+  /**
+   * Changes the bound (a reload of {@code cache.max-size}); when smaller, entries are evicted down
+   * to it by Caffeine's maintenance, not on the caller's thread.
+   */
+  public void resize(long maxBytes) {
+    this.maxBytes = maxBytes;
+    cache.policy().eviction().ifPresent(eviction -> eviction.setMaximum(maxBytes));
+  }
+
+  /** The current bound in bytes. */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /** A cache filter of {@code routeId} was created; it gives its reference back with {@link #releaseRoute}. */
+  public void acquireRoute(String routeId) {
+    routeUsers.merge(routeId, 1, Integer::sum);
+  }
+
+  /**
+   * A cache filter of {@code routeId} was closed. When it was the last (the route was removed), the
+   * route's entries and counters are dropped, on a pool thread (the purge walks the store).
+   *
+   * @return the purge, done at once when other filters of the route remain
+   */
+  public CompletableFuture<Long> releaseRoute(String routeId) {
+    Integer left = routeUsers.computeIfPresent(routeId, (id, n) -> n > 1 ? n - 1 : null);
+    if (left != null) {
+      return CompletableFuture.completedFuture(0L);
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      if (routeUsers.containsKey(routeId)) {
+        return 0L; // the route came back meanwhile
+      }
+      long purged = purgeRoute(routeId);
+      routes.remove(routeId);
+      return purged;
+    });
   }
 
   /** Removes every entry; returns how many responses were removed. */

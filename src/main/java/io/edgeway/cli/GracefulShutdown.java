@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stops a running gateway once, however many ways ask (SIGTERM handler, JVM shutdown hook):
- * not ready, stop accepting, let in-flight requests finish up to the configured grace, close
+ * not ready at once, keep accepting for the configured drain delay, stop accepting, let in-flight
+ * requests finish up to the configured grace, close
  * Vert.x, then flush the logs (the access log's asynchronous appender still holds the last lines).
  */
 final class GracefulShutdown {
@@ -33,11 +34,12 @@ final class GracefulShutdown {
     if (clean != null) {
       return clean;
     }
-    log.info("shutting down ({}): draining in-flight requests (grace {})", why, gateway.shutdownGrace());
+    log.info("shutting down ({}): not ready, accepting for the drain delay ({}), then draining in-flight "
+        + "requests (grace {})", why, gateway.drainDelay(), gateway.shutdownGrace());
     boolean ok = true;
     try {
-      gateway.stop(gateway.shutdownGrace())
-          .await(gateway.shutdownGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      gateway.stop(gateway.drainDelay(), gateway.shutdownGrace())
+          .await(gateway.drainDelay().toMillis() + gateway.shutdownGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
       vertx.close().await(10, TimeUnit.SECONDS);
       log.info("stopped");
     } catch (Exception e) {

@@ -2,9 +2,11 @@ package io.edgeway.cli;
 
 import io.edgeway.config.ConfigError;
 import io.edgeway.config.ConfigException;
+import io.edgeway.config.ConfigLoader;
 import io.edgeway.config.LoadedConfig;
 import io.edgeway.filter.FilterRegistry;
 import io.edgeway.plugin.PluginLoader;
+import io.edgeway.runtime.ConfigOrigin;
 import io.edgeway.runtime.Gateway;
 import io.edgeway.runtime.ConfigValidator;
 import io.vertx.core.Vertx;
@@ -104,6 +106,7 @@ public final class Main {
     }
     LoadedConfig loaded;
     String source;
+    ConfigOrigin origin;
     FilterRegistry registry;
     ConfigValidator validator;
     try {
@@ -119,7 +122,9 @@ public final class Main {
     try {
       if (configFile == null && !Files.exists(Path.of(DEFAULT_CONFIG))) {
         source = "embedded:" + DEFAULT_CONFIG;
-        loaded = validator.load(source, embeddedDefault(), System::getenv);
+        String text = embeddedDefault();
+        origin = ConfigOrigin.ofText(source, text);
+        loaded = validator.load(source, text, System::getenv);
       } else {
         Path path = Path.of(configFile == null ? DEFAULT_CONFIG : configFile);
         if (!Files.isRegularFile(path)) {
@@ -127,7 +132,10 @@ public final class Main {
           return INVALID_CONFIG;
         }
         source = path.toString();
-        loaded = validator.load(path, System::getenv);
+        // Read once: the hash GET /config shows is the hash of exactly the text that was validated.
+        String text = ConfigLoader.readText(path);
+        origin = ConfigOrigin.ofFile(path, text);
+        loaded = validator.load(source, text, System::getenv);
       }
     } catch (ConfigException e) {
       printErrors(e, err);
@@ -147,10 +155,10 @@ public final class Main {
         vertx.close();
       }
     }
-    return start(loaded, source, registry, err);
+    return start(loaded, origin, registry, err);
   }
 
-  private static int start(LoadedConfig loaded, String source, FilterRegistry registry, PrintStream err) {
+  private static int start(LoadedConfig loaded, ConfigOrigin origin, FilterRegistry registry, PrintStream err) {
     Logger log = LoggerFactory.getLogger(Main.class);
     int loops = loaded.config().server().instances();
     Vertx vertx = Vertx.vertx(new VertxOptions()
@@ -161,7 +169,7 @@ public final class Main {
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
     Gateway gateway;
     try {
-      gateway = Gateway.start(vertx, loaded, source, registry, Gateway.discoverModules(Main.class.getClassLoader()))
+      gateway = Gateway.start(vertx, loaded, origin, registry, Gateway.discoverModules(Main.class.getClassLoader()))
           .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e instanceof ConfigException || e.getCause() == null ? e : e.getCause();
@@ -178,7 +186,9 @@ public final class Main {
     GracefulShutdown shutdown = new GracefulShutdown(gateway, vertx);
     // SIGINT, System.exit elsewhere, or SIGTERM on a JVM without signal handlers: still drain.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown.stop("JVM shutdown"), "edgeway-shutdown"));
-    Signals.install(shutdown);
+    Gateway running = gateway;
+    // The reload runs on its own thread and logs its outcome; the signal thread only asks for it.
+    Signals.install(shutdown, () -> running.reloader().reload("SIGHUP"));
     return OK;
   }
 

@@ -6,27 +6,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the gateway does on POSIX signals, as the README's exit-code table says: SIGTERM drains and
- * exits 0 (the JVM's default is exit 143 once the shutdown hooks ran); SIGHUP, which would end the
- * JVM, is ignored with a warning until configuration reload exists. Uses {@code sun.misc.Signal}
+ * What the gateway does on POSIX signals, as the README says: SIGTERM drains and exits 0 (the JVM's
+ * default is exit 143 once the shutdown hooks ran); SIGHUP, which would end the JVM, reloads the
+ * configuration file instead. Uses {@code sun.misc.Signal}
  * (module jdk.unsupported); on a JVM without it the defaults stay (SIGTERM still drains through
  * the shutdown hook, but exits 143), and that is logged.
  */
 final class Signals {
-  static final String HUP_WARNING = "SIGHUP: configuration reload is not supported yet; ignoring";
+  static final String HUP_RECEIVED = "SIGHUP: reloading the configuration";
   private static final Logger log = LoggerFactory.getLogger(Signals.class);
 
   private Signals() {}
 
   /** Installs the handlers; false when this JVM offers no way to, and the defaults stay. */
-  static boolean install(GracefulShutdown shutdown) {
+  static boolean install(GracefulShutdown shutdown, Runnable reload) {
     requireNonNull(shutdown, "shutdown");
+    requireNonNull(reload, "reload");
     try {
       SunSignals.install(
           // The handler runs on the JVM's signal thread; the blocking drain gets its own thread.
           () -> new Thread(() -> System.exit(shutdown.stop("SIGTERM") ? Main.OK : Main.RUNTIME_FAILURE),
               "edgeway-sigterm").start(),
-          () -> log.warn(HUP_WARNING));
+          () -> {
+            log.info(HUP_RECEIVED);
+            reload.run();
+          });
       return true;
     } catch (LinkageError | RuntimeException e) {
       log.warn("signal handlers unavailable ({}): SIGTERM exits 143 after draining, SIGHUP stops the gateway",

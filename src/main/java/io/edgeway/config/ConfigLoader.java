@@ -80,6 +80,16 @@ public final class ConfigLoader {
     requireNonNull(file, "file");
     requireNonNull(environment, "environment");
     requireNonNull(schema, "schema");
+    return load(file.toString(), readText(file), environment, schema);
+  }
+
+  /**
+   * Reads a configuration file as strict UTF-8, refusing files over {@link #MAX_DOCUMENT_CHARS}
+   * before reading them; the text {@link #load(String, String, Function, ConfigSchema)} takes.
+   * Blocking: start-up, {@code --check}, or a reload's own thread.
+   */
+  public static String readText(Path file) throws ConfigException {
+    requireNonNull(file, "file");
     String source = file.toString();
     byte[] bytes;
     try {
@@ -104,7 +114,7 @@ public final class ConfigLoader {
     } catch (CharacterCodingException e) {
       throw fileError(source, "invalid UTF-8 (expected: a UTF-8 text file)");
     }
-    return load(source, text, environment, schema);
+    return text;
   }
 
   /** Loads YAML text, substituting from the process environment, with the modules on the class path. */

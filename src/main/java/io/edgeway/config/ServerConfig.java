@@ -19,6 +19,9 @@ import java.util.List;
  * @param limits client limits; default {@link LimitsConfig#defaults()}
  * @param tls TLS on the listener {@code host}/{@code port}; default none
  * @param listeners several listeners instead of {@code host}/{@code port}/{@code tls}
+ * @param drainDelay on SIGTERM, how long the listener keeps accepting while {@code /ready} already
+ *     answers 503, so load balancers notice before connections are refused; default 5s
+ * @param reload how configuration changes are noticed; default {@link ReloadConfig#defaults()}
  */
 public record ServerConfig(
     String host,
@@ -28,7 +31,9 @@ public record ServerConfig(
     Duration shutdownGrace,
     LimitsConfig limits,
     TlsConfig tls,
-    List<ListenerConfig> listeners) {
+    List<ListenerConfig> listeners,
+    Duration drainDelay,
+    ReloadConfig reload) {
 
   public ServerConfig {
     if (listeners != null) {
@@ -67,17 +72,19 @@ public record ServerConfig(
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(30) : ComponentChecks.notNegative("shutdown-grace", shutdownGrace);
     limits = limits == null ? LimitsConfig.defaults() : limits;
+    drainDelay = drainDelay == null ? Duration.ofSeconds(5) : ComponentChecks.notNegative("drain-delay", drainDelay);
+    reload = reload == null ? ReloadConfig.defaults() : reload;
   }
 
-  /** One plain listener. */
+  /** One plain listener, the default drain delay and reload settings. */
   public ServerConfig(String host, Integer port, Integer instances, List<Cidr> trustedProxies, Duration shutdownGrace,
       LimitsConfig limits) {
-    this(host, port, instances, trustedProxies, shutdownGrace, limits, null, null);
+    this(host, port, instances, trustedProxies, shutdownGrace, limits, null, null, null, null);
   }
 
   /** All defaults. */
   public static ServerConfig defaults() {
-    return new ServerConfig(null, null, null, null, null, null, null, null);
+    return new ServerConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   /** True when a connection from {@code address} (4 or 16 bytes) comes from a trusted proxy. */

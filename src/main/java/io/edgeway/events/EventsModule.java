@@ -1,11 +1,14 @@
 package io.edgeway.events;
 
+import io.edgeway.config.ConfigDiff;
 import io.edgeway.config.ConfigSection;
+import io.edgeway.config.GatewayConfig;
 import io.edgeway.runtime.GatewayModule;
 import io.edgeway.runtime.StateEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +22,7 @@ public final class EventsModule implements GatewayModule {
   private static final Logger log = LoggerFactory.getLogger(EventsModule.class);
 
   private volatile EventPipeline pipeline;
+  private volatile RequestEvents requestEvents;
 
   @Override
   public String name() {
@@ -28,6 +32,26 @@ public final class EventsModule implements GatewayModule {
   @Override
   public Optional<ConfigSection<?>> section() {
     return Optional.of(EventsConfig.SECTION);
+  }
+
+  /**
+   * {@code events.include} applies while running (what the next request events carry); everything
+   * else (Kafka, topics, journal directory and sizes, queue) belongs to the started pipeline and
+   * needs a restart.
+   */
+  @Override
+  public List<ConfigDiff.Change> restartRequired(GatewayConfig running, GatewayConfig next) {
+    return GatewayModule.changes(EventsConfig.SECTION, running, next).stream()
+        .filter(change -> !change.path().startsWith("events.include."))
+        .toList();
+  }
+
+  @Override
+  public void reload(GatewayConfig next) {
+    RequestEvents events = requestEvents;
+    if (events != null) {
+      events.include(next.section(EventsConfig.SECTION).include());
+    }
   }
 
   @Override
@@ -54,7 +78,9 @@ public final class EventsModule implements GatewayModule {
       StateEvents previous = context.services().find(StateEvents.class).orElse(null);
       context.services().register(StateEvents.class,
           new CloudStateEvents(config, previous, p::offer, System::currentTimeMillis));
-      context.runtime().addObserver(new RequestEvents(config, p::offer, System::currentTimeMillis));
+      RequestEvents requestEvents = new RequestEvents(config, p::offer, System::currentTimeMillis);
+      this.requestEvents = requestEvents;
+      context.runtime().addObserver(requestEvents);
       context.runtime().addMetricSource(p::collect);
       if (context.admin() != null) {
         context.admin().register("/events/stats", req -> Future.succeededFuture(p.statsJson()));

@@ -22,9 +22,8 @@ final class RequestEvents implements ExchangeObserver {
   private final String source;
   private final String topic;
   private final KafkaEventsConfig.PartitionKey key;
-  private final boolean includeQuery;
-  private final List<String> requestHeaders;
-  private final List<String> responseHeaders;
+  // Replaced whole by a reload of events.include; each event reads it once.
+  private volatile IncludeConfig include;
   private final Consumer<Event> sink;
   private final LongSupplier clockMillis;
 
@@ -70,16 +69,20 @@ final class RequestEvents implements ExchangeObserver {
     this.source = config.source();
     this.topic = config.kafka().topic();
     this.key = config.kafka().key();
-    this.includeQuery = config.include().query();
-    this.requestHeaders = config.include().requestHeaders();
-    this.responseHeaders = config.include().responseHeaders();
+    this.include = config.include();
     this.sink = sink;
     this.clockMillis = clockMillis;
   }
 
+  /** What events include from now on (a reload of {@code events.include}). */
+  void include(IncludeConfig include) {
+    this.include = java.util.Objects.requireNonNull(include, "include");
+  }
+
   @Override
   public void completed(DefaultExchange ex, ExchangeOutcome outcome) {
-    MultiMap responseHeaderValues = responseHeaders.isEmpty() ? null : ex.serverRequest().response().headers();
+    MultiMap responseHeaderValues = include.responseHeaders().isEmpty() ? null
+        : ex.serverRequest().response().headers();
     sink.accept(event(ex, ex.request(), outcome, responseHeaderValues));
   }
 
@@ -89,13 +92,14 @@ final class RequestEvents implements ExchangeObserver {
     Integer attempts = ex.get(StandardAttributes.ATTEMPTS);
     Long upstreamNanos = ex.get(StandardAttributes.UPSTREAM_NANOS);
     long upstream = upstreamNanos == null ? 0 : upstreamNanos;
+    IncludeConfig include = this.include;
     JsonBytes b = BUFFER.get().reset();
     b.raw(REQUEST_ID).string(ex.requestId());
     b.raw(TRACE_ID).string(ex.traceId());
     b.raw(ROUTE).string(ex.routeId());
     b.raw(METHOD).string(req.method().name());
     b.raw(PATH).string(req.path());
-    if (includeQuery) {
+    if (include.query()) {
       b.raw(QUERY).string(req.upstreamQuery());
     }
     b.raw(HOST).string(req.host());
@@ -114,8 +118,8 @@ final class RequestEvents implements ExchangeObserver {
     b.raw(RATE_LIMIT).string(ex.get(StandardAttributes.RATE_LIMIT_OUTCOME));
     b.raw(BREAKER_STATE).string(ex.get(StandardAttributes.BREAKER_STATE));
     b.raw(CLIENT_ABORTED).bool(outcome.clientAborted());
-    headers(b, REQUEST_HEADERS, requestHeaders, req.headers());
-    headers(b, RESPONSE_HEADERS, responseHeaders, responseHeaderValues);
+    headers(b, REQUEST_HEADERS, include.requestHeaders(), req.headers());
+    headers(b, RESPONSE_HEADERS, include.responseHeaders(), responseHeaderValues);
     b.raw((byte) '}');
     String partitionKey = switch (key) {
       case ROUTE -> ex.routeId();

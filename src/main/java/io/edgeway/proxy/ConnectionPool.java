@@ -51,6 +51,8 @@ final class ConnectionPool {
   private final long waitTimeoutMillis;
   private final ArrayDeque<Pooled> idle = new ArrayDeque<>();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final UpstreamResources resources;
+  private final Runnable onDrained;
   private int open;
   private boolean closed;
   @SuppressWarnings("unused") // through OPEN_SEEN
@@ -59,10 +61,21 @@ final class ConnectionPool {
   private int idleSeen;
   @SuppressWarnings("unused") // through WAITERS_SEEN
   private int waitersSeen;
+  // Retired by a reload: still serves the requests that started on the old snapshot, but keeps
+  // no connection idle, and tells its loop once nothing is open or waiting any more.
+  private boolean retired;
 
   ConnectionPool(
       Vertx vertx, HttpClientAgent client, UpstreamTarget target, long connectTimeoutMillis, int maxConnections,
       int maxWaitQueue) {
+    this(vertx, client, target, connectTimeoutMillis, maxConnections, maxWaitQueue, new UpstreamResources(), () -> { });
+  }
+
+  ConnectionPool(
+      Vertx vertx, HttpClientAgent client, UpstreamTarget target, long connectTimeoutMillis, int maxConnections,
+      int maxWaitQueue, UpstreamResources resources, Runnable onDrained) {
+    this.resources = resources;
+    this.onDrained = onDrained;
     this.vertx = vertx;
     this.client = client;
     this.target = target;
@@ -111,6 +124,7 @@ final class ConnectionPool {
       if (waiters.remove(waiter)) {
         publishStats();
         waiter.promise.fail(UpstreamFailure.BUSY.exception());
+        checkDrained();
       }
     });
     return waiter.promise.future();
@@ -118,7 +132,12 @@ final class ConnectionPool {
 
   /** Returns a connection whose exchange is over; it serves the next waiter or goes idle. */
   void release(Pooled pooled) {
-    if (pooled.closed || closed) {
+    if (pooled.closed) {
+      return;
+    }
+    if (closed) {
+      // Not pooled any more: close it, or nothing would (the connection would stay open unowned).
+      pooled.connection.close();
       return;
     }
     Waiter waiter = waiters.pollFirst();
@@ -128,9 +147,42 @@ final class ConnectionPool {
       waiter.promise.complete(pooled);
       return;
     }
+    if (retired) {
+      pooled.connection.close();
+      return;
+    }
     pooled.idleSince = System.nanoTime();
     idle.addLast(pooled);
     publishStats();
+  }
+
+  /**
+   * A reload dropped this pool's upstream: close the idle connections now, the others when their
+   * exchange ends; {@code onDrained} runs once nothing is open or waiting (checked now when
+   * {@code checkNow}, else at the next change).
+   */
+  void retire(boolean checkNow) {
+    if (!retired) {
+      retired = true;
+      Pooled pooled;
+      while ((pooled = idle.pollFirst()) != null) {
+        pooled.connection.close();
+      }
+    }
+    if (checkNow) {
+      checkDrained();
+    }
+  }
+
+  /** Retired, and no connection open or being opened, no request waiting. */
+  boolean isDrained() {
+    return retired && open == 0 && waiters.isEmpty();
+  }
+
+  private void checkDrained() {
+    if (isDrained()) {
+      onDrained.run();
+    }
   }
 
   /**
@@ -190,8 +242,10 @@ final class ConnectionPool {
         promise.fail(ar.cause());
         serveWaiterWithNewConnection();
         publishStats();
+        checkDrained();
         return;
       }
+      resources.connectionOpened();
       Pooled pooled = new Pooled(ar.result());
       pooled.connection.closeHandler(v -> onClosed(pooled));
       if (closed) {
@@ -204,9 +258,11 @@ final class ConnectionPool {
   private void onClosed(Pooled pooled) {
     pooled.closed = true;
     open--;
+    resources.connectionClosed();
     idle.remove(pooled);
     serveWaiterWithNewConnection();
     publishStats();
+    checkDrained();
   }
 
   private void serveWaiterWithNewConnection() {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -33,6 +34,9 @@ public final class Upstream {
   private final AtomicReferenceArray<Loop> loops;
   private final TargetMonitor monitor;
   private final UpstreamTls tls;
+  private final UpstreamResources resources;
+  private volatile boolean retired;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   public Upstream(
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
@@ -46,15 +50,20 @@ public final class Upstream {
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
       long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops, TargetMonitor monitor) {
     this(targets, balancer, connectTimeoutMillis, responseTimeoutMillis, idleTimeoutMillis, maxConnections,
-        maxWaitQueue, eventLoops, monitor, UpstreamTls.SYSTEM);
+        maxWaitQueue, eventLoops, monitor, UpstreamTls.SYSTEM, new UpstreamResources());
   }
 
-  /** An upstream whose {@code https://} targets are reached as {@code tls} says. */
+  /**
+   * An upstream whose {@code https://} targets are reached as {@code tls} says, and whose monitor,
+   * loops and connections are counted in {@code resources}.
+   */
   public Upstream(
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
       long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops, TargetMonitor monitor,
-      UpstreamTls tls) {
+      UpstreamTls tls, UpstreamResources resources) {
     this.tls = requireNonNull(tls, "tls");
+    this.resources = requireNonNull(resources, "resources");
+    resources.upstreamCreated();
     this.monitor = requireNonNull(monitor, "monitor");
     this.targets = List.copyOf(targets);
     this.balancer = requireNonNull(balancer, "balancer");
@@ -86,8 +95,16 @@ public final class Upstream {
   Loop loop(Vertx vertx, int loopIndex) {
     Loop loop = loops.get(loopIndex);
     if (loop == null) {
-      loop = new Loop(vertx);
+      // Also after a retire: a request that began on the old snapshot still gets its connection,
+      // and this share closes itself once that exchange ended.
+      loop = new Loop(vertx, loopIndex);
       loops.set(loopIndex, loop);
+      if (retired) {
+        // Read after publishing the loop: retire() either saw it or is seen here (both is fine).
+        // Not drained yet: the caller is about to take a connection, and the share closes once
+        // that exchange ended.
+        loop.retiring(false);
+      }
     }
     return loop;
   }
@@ -130,14 +147,43 @@ public final class Upstream {
     return sum;
   }
 
-  /** Closes the pools and the monitor (shutdown, or a reload that dropped this upstream). */
+
+  /**
+   * A reload dropped this upstream: the monitor stops now (health-check timer and client), each
+   * loop's share closes its idle connections at once and everything else when the last exchange
+   * on it ended, on its own loop. Requests in flight on the old snapshot finish normally.
+   */
+  public void retire() {
+    retired = true;
+    closeMonitor();
+    for (int i = 0; i < loops.length(); i++) {
+      Loop loop = loops.get(i);
+      if (loop != null) {
+        loop.context.runOnContext(v -> loop.retiring(true));
+      }
+    }
+  }
+
+  /** True once {@link #retire()} was called. */
+  public boolean isRetired() {
+    return retired;
+  }
+
+  /** Closes the pools and the monitor at once (shutdown). */
   public void close() {
-    monitor.close();
+    closeMonitor();
     for (int i = 0; i < loops.length(); i++) {
       Loop loop = loops.getAndSet(i, null);
       if (loop != null) {
         loop.close();
       }
+    }
+  }
+
+  private void closeMonitor() {
+    if (closed.compareAndSet(false, true)) {
+      monitor.close();
+      resources.upstreamClosed();
     }
   }
 
@@ -154,8 +200,12 @@ public final class Upstream {
     private final TimeoutQueue responseTimeouts;
     private final TimeoutQueue idleTimeouts;
     private Map<Long, TimeoutQueue> attemptTimeouts;
+    private final int index;
+    private boolean retiring;
+    private boolean loopClosed;
 
-    Loop(Vertx vertx) {
+    Loop(Vertx vertx, int index) {
+      this.index = index;
       this.vertx = vertx;
       this.context = vertx.getOrCreateContext();
       HttpClientOptions options = new HttpClientOptions()
@@ -170,7 +220,7 @@ public final class Upstream {
       this.byTarget = new ConnectionPool[targets.size()];
       for (int i = 0; i < byTarget.length; i++) {
         byTarget[i] = new ConnectionPool(vertx, client, targets.get(i), connectTimeoutMillis, maxConnections,
-            maxWaitQueue);
+            maxWaitQueue, resources, this::poolDrained);
       }
       this.responseTimeouts = new TimeoutQueue(vertx, responseTimeoutMillis);
       this.idleTimeouts = new TimeoutQueue(vertx, idleTimeoutMillis);
@@ -181,6 +231,37 @@ public final class Upstream {
           pool.evictIdle(keepAliveNanos);
         }
       });
+      resources.loopCreated();
+    }
+
+    /**
+     * On this loop: stop keeping connections; close once every pool drained, checked now when
+     * {@code checkNow} (nothing is about to use this share) or else at the next release.
+     */
+    void retiring(boolean checkNow) {
+      if (!retiring) {
+        retiring = true;
+        for (ConnectionPool pool : byTarget) {
+          pool.retire(false);
+        }
+      }
+      if (checkNow) {
+        poolDrained();
+      }
+    }
+
+    private void poolDrained() {
+      if (!retiring || loopClosed) {
+        return;
+      }
+      for (ConnectionPool pool : byTarget) {
+        if (!pool.isDrained()) {
+          return;
+        }
+      }
+      // Forget this share first, so a late request of the old snapshot builds a fresh one.
+      loops.compareAndSet(index, this, null);
+      closeHere();
     }
 
     ConnectionPool pool(UpstreamTarget target) {
@@ -210,13 +291,20 @@ public final class Upstream {
 
     void close() {
       // The pools belong to their loop: close them there, whichever thread closes the upstream.
-      context.runOnContext(v -> {
-        vertx.cancelTimer(evictionTimer);
-        for (ConnectionPool pool : byTarget) {
-          pool.close();
-        }
-        client.close();
-      });
+      context.runOnContext(v -> closeHere());
+    }
+
+    private void closeHere() {
+      if (loopClosed) {
+        return;
+      }
+      loopClosed = true;
+      vertx.cancelTimer(evictionTimer);
+      for (ConnectionPool pool : byTarget) {
+        pool.close();
+      }
+      client.close();
+      resources.loopClosed();
     }
   }
 }

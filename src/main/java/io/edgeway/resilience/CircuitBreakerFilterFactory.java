@@ -49,9 +49,14 @@ public final class CircuitBreakerFilterFactory implements GatewayFilterFactory<C
   @Override
   public GatewayFilter create(CircuitBreakerConfig config, FilterContext context) {
     StateEvents events = context.service(StateEvents.class).orElse(null);
-    CircuitBreaker breaker = context.service(ResilienceRegistry.class)
-        .map(r -> r.breaker(context.routeId(), config, events))
-        .orElseGet(() -> new CircuitBreaker(context.routeId(), config, System::nanoTime, events));
+    ResilienceRegistry registry = context.service(ResilienceRegistry.class).orElse(null);
+    CircuitBreaker breaker;
+    if (registry != null) {
+      breaker = registry.breaker(context.routeId(), config, events);
+      context.onClose(() -> registry.releaseBreaker(context.routeId(), breaker));
+    } else {
+      breaker = new CircuitBreaker(context.routeId(), config, System::nanoTime, events);
+    }
     FallbackUpstream alternate = config.fallback() != null && config.fallback().upstream() != null
         ? new FallbackUpstream(context.vertx(), config.fallback().upstream()) : null;
     if (alternate != null) {

@@ -55,6 +55,9 @@ public final class RetryFilterFactory implements GatewayFilterFactory<RetryConfi
     ResilienceRegistry registry = context.service(ResilienceRegistry.class).orElse(null);
     LongSupplier clock = registry == null ? System::nanoTime : registry.nanoClock();
     RetryStats stats = registry == null ? new RetryStats() : registry.retryStats(context.routeId());
+    if (registry != null) {
+      context.onClose(() -> registry.releaseRetryStats(context.routeId()));
+    }
     return new RetryFilter(context.vertx(), config, stats, clock);
   }
 

@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.IntSupplier;
 import io.edgeway.server.ServerSettings;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,12 +45,16 @@ public final class Gateway {
   private final int adminPort;
   private final List<GatewayModule> modules;
   private final List<CertificateReloader> reloaders;
+  private final ConfigReloader reloader;
+  private final ConfigWatcher watcher;
 
   private Gateway(Vertx vertx, GatewayRuntime runtime, ServerSettings settings, List<GatewayVerticle> verticles,
       List<String> deployments, AdminServer admin, DemoUpstream demo, int adminPort, List<GatewayModule> modules,
-      List<CertificateReloader> reloaders) {
+      List<CertificateReloader> reloaders, ConfigReloader reloader, ConfigWatcher watcher) {
     this.modules = List.copyOf(modules);
     this.reloaders = List.copyOf(reloaders);
+    this.reloader = reloader;
+    this.watcher = watcher;
     this.vertx = vertx;
     this.runtime = runtime;
     this.settings = settings;
@@ -81,6 +86,17 @@ public final class Gateway {
    */
   public static Future<Gateway> start(
       Vertx vertx, LoadedConfig loaded, String source, FilterRegistry registry, List<GatewayModule> modules) {
+    return start(vertx, loaded, new ConfigOrigin(source, null, "unknown"), registry, modules);
+  }
+
+  /**
+   * Starts a gateway as {@link #start(Vertx, LoadedConfig, String, FilterRegistry, List)} does, from a
+   * configuration whose origin says what a reload reads again: with a file, SIGHUP, {@code POST
+   * /config/reload} and (when {@code server.reload.watch}) a change of the file reload it.
+   */
+  public static Future<Gateway> start(
+      Vertx vertx, LoadedConfig loaded, ConfigOrigin origin, FilterRegistry registry, List<GatewayModule> modules) {
+    String source = origin.source();
     try {
       // Before any module starts: a config that fails here never opens a connection or a file.
       new ConfigValidator(registry, modules).validateRoutes(vertx, loaded);
@@ -107,8 +123,12 @@ public final class Gateway {
     GatewayRuntime runtime = new GatewayRuntime(RouteSnapshot.empty(source));
     runtime.addObserver(new AccessLog());
     AdminServer admin = config.admin().enabled() ? new AdminServer(vertx, runtime, config.admin().token()) : null;
+    ConfigReloader reloader = new ConfigReloader(vertx, registry, modules, services, runtime, origin, loaded,
+        settings.instances());
+    boolean watching = origin.file() != null && config.server().reload().watch();
     if (admin != null) {
       admin.register("/tls", req -> Future.succeededFuture(tlsStatus(listeners)));
+      ConfigEndpoints.register(admin, vertx, runtime, reloader, watching);
     }
     List<CertificateReloader> reloaders = new ArrayList<>();
     ModuleContext context = new ModuleContext(vertx, config, services, runtime, admin);
@@ -120,7 +140,10 @@ public final class Gateway {
     return startModules(modules, context, started)
         .compose(v -> {
           try {
-            runtime.swap(new RouteCompiler(vertx, registry, services, settings.instances()).compile(loaded, source));
+            RouteSnapshot compiled = new RouteCompiler(vertx, registry, services, settings.instances())
+                .compile(loaded, source, RouteSnapshot.empty(source), runtime.upstreamResources());
+            runtime.swap(compiled);
+            runtime.reloadStats().started(new ConfigVersion(origin.hash(), source, compiled.loadedAt()));
             return Future.<Void>succeededFuture();
           } catch (ConfigException e) {
             return Future.failedFuture(e);
@@ -135,21 +158,23 @@ public final class Gateway {
                   .ifPresent(l -> httpsPort.set(verticles.get(0).actualPort(l.index())));
               for (ListenerSettings listener : listeners) {
                 if (listener.tls() != null) {
-                  CertificateReloader reloader = new CertificateReloader(vertx, listener.tls(),
+                  CertificateReloader certificates = new CertificateReloader(vertx, listener.tls(),
                       options -> Future.all(verticles.stream().map(vt -> vt.updateSsl(listener.index(), options))
                           .toList()),
                       (type, subject, data) -> services.find(StateEvents.class)
                           .ifPresent(events -> events.publish(type, subject, data)));
-                  reloader.start();
-                  reloaders.add(reloader);
+                  certificates.start();
+                  reloaders.add(certificates);
                 }
               }
               runtime.setReady(true);
               RouteSnapshot snapshot = runtime.snapshot();
               services.find(StateEvents.class).ifPresent(events -> events.publish("config.loaded", source,
-                  java.util.Map.of("routes", snapshot.routes().size(), "source", source)));
+                  java.util.Map.of("routes", snapshot.routes().size(), "source", source, "version", origin.hash(),
+                      "trigger", "start")));
+              ConfigWatcher watcher = watching ? watch(origin, config, reloader) : null;
               Gateway gateway = new Gateway(vertx, runtime, settings, verticles, deployments, admin, demo, adminPort,
-                  started, reloaders);
+                  started, reloaders, reloader, watcher);
               log.info("edgeway listening on {} ({} event loops, {} routes){}", describe(listeners, gateway),
                   settings.instances(), snapshot.routes().size(),
                   admin == null ? "" : ", admin on " + config.admin().host() + ":" + adminPort);
@@ -157,6 +182,7 @@ public final class Gateway {
             }))
         .recover(failure -> {
           reloaders.forEach(CertificateReloader::stop);
+          reloader.close();
           runtime.snapshot().close();
           List<Future<?>> stops = new ArrayList<>();
           started.forEach(m -> stops.add(m.stop()));
@@ -169,6 +195,18 @@ public final class Gateway {
           }
           return Future.join(stops).transform(x -> Future.failedFuture(failure));
         });
+  }
+
+  private static ConfigWatcher watch(ConfigOrigin origin, GatewayConfig config, ConfigReloader reloader) {
+    try {
+      return ConfigWatcher.start(origin.file(), config.server().reload().debounce(),
+          () -> reloader.reloadIfChanged("file-change"));
+    } catch (java.io.IOException | RuntimeException e) {
+      // Not fatal: SIGHUP and POST /config/reload still reload.
+      log.warn("cannot watch {} for changes ({}); reload with SIGHUP or POST /config/reload", origin.file(),
+          e.toString());
+      return null;
+    }
   }
 
   private static Future<Void> startModules(
@@ -257,16 +295,45 @@ public final class Gateway {
     return runtime;
   }
 
+  /** The reloader of this gateway's configuration (SIGHUP, tests). */
+  public ConfigReloader reloader() {
+    return reloader;
+  }
+
   /**
-   * Graceful stop: not ready, stop accepting, let in-flight requests finish up to {@code grace},
-   * then close everything.
+   * Graceful stop without a drain delay: not ready, stop accepting, let in-flight requests finish
+   * up to {@code grace}, then close everything.
    */
   public Future<Void> stop(Duration grace) {
+    return stop(Duration.ZERO, grace);
+  }
+
+  /**
+   * Graceful stop: {@code /ready} answers 503 at once while the listener keeps accepting and serving
+   * for {@code drainDelay} (load balancers take that long to stop sending), then it stops
+   * accepting and in-flight requests finish within {@code grace}; then everything closes. No
+   * reload runs from the moment this is called.
+   */
+  public Future<Void> stop(Duration drainDelay, Duration grace) {
     runtime.setReady(false);
     reloaders.forEach(CertificateReloader::stop);
-    List<Future<?>> shutdowns = new ArrayList<>();
-    verticles.forEach(v -> shutdowns.add(v.shutdown(grace)));
-    return Future.join(shutdowns)
+    if (watcher != null) {
+      watcher.close();
+    }
+    Promise<Void> drained = Promise.promise();
+    long delay = drainDelay.toMillis();
+    if (delay > 0) {
+      log.info("not ready; still accepting connections for the drain delay ({} ms)", delay);
+      vertx.setTimer(delay, id -> drained.complete());
+    } else {
+      drained.complete();
+    }
+    return Future.join(reloader.close(), drained.future())
+        .transform(x -> {
+          List<Future<?>> shutdowns = new ArrayList<>();
+          verticles.forEach(v -> shutdowns.add(v.shutdown(grace)));
+          return Future.join(shutdowns);
+        })
         .transform(x -> {
           List<Future<?>> stops = new ArrayList<>();
           deployments.forEach(id -> stops.add(vertx.undeploy(id)));
@@ -296,8 +363,13 @@ public final class Gateway {
         });
   }
 
-  /** The grace period configured for shutdown. */
+  /** The grace period configured for shutdown (a reload may have changed it). */
   public Duration shutdownGrace() {
-    return Duration.ofMillis(settings.shutdownGraceMillis());
+    return reloader.server().shutdownGrace();
+  }
+
+  /** How long the listener keeps accepting after SIGTERM while not ready (a reload may have changed it). */
+  public Duration drainDelay() {
+    return reloader.server().drainDelay();
   }
 }

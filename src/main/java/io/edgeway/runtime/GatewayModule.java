@@ -1,10 +1,12 @@
 package io.edgeway.runtime;
 
 import io.edgeway.admin.AdminServer;
+import io.edgeway.config.ConfigDiff;
 import io.edgeway.config.ConfigSection;
 import io.edgeway.config.GatewayConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -59,6 +61,30 @@ public interface GatewayModule {
    * gateway's start-up with the failure's message.
    */
   Future<Void> start(Context context);
+
+  /**
+   * During a reload, after the new configuration validated and before anything is applied: the
+   * keys of this module's section that changed and cannot be applied while running. A non-empty
+   * answer refuses the whole reload, each key reported at its position as needing a restart. The
+   * default refuses every changed key of {@link #section()}; a module that can apply some keys live
+   * leaves them out here and applies them in {@link #reload}. No side effects, no blocking.
+   */
+  default List<ConfigDiff.Change> restartRequired(GatewayConfig running, GatewayConfig next) {
+    return section().map(section -> changes(section, running, next)).orElse(List.of());
+  }
+
+  /**
+   * Applies this module's section of a reloaded configuration, once every module and the routes
+   * accepted it and {@link #restartRequired} named nothing; called only when the section changed,
+   * before the new routes start serving. Runs on the reload thread: never blocks for long, never
+   * fails (everything was validated).
+   */
+  default void reload(GatewayConfig next) {}
+
+  /** The changed keys of {@code section} between two configurations (absent sections as their absent value). */
+  static <C> List<ConfigDiff.Change> changes(ConfigSection<C> section, GatewayConfig running, GatewayConfig next) {
+    return ConfigDiff.between(section.key(), running.section(section), next.section(section));
+  }
 
   /** Stops the module at shutdown, after the listeners stopped (flush, close clients). */
   default Future<Void> stop() {

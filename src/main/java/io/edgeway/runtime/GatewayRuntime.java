@@ -2,6 +2,7 @@ package io.edgeway.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import io.edgeway.proxy.UpstreamResources;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,22 @@ public final class GatewayRuntime {
   private final Map<String, BooleanSupplier> readinessChecks = new ConcurrentHashMap<>();
   private final List<MetricSource> metricSources = new CopyOnWriteArrayList<>();
   private volatile boolean ready;
+  private final ConfigReloadStats reloadStats;
+  private final UpstreamResources upstreamResources = new UpstreamResources();
 
   public GatewayRuntime(RouteSnapshot initial) {
     this.snapshot = new AtomicReference<>(requireNonNull(initial, "initial"));
+    this.reloadStats = new ConfigReloadStats(new ConfigVersion("unknown", initial.source(), initial.loadedAt()));
+  }
+
+  /** Reload counters, the last attempt and the running version (admin API, metrics). */
+  public ConfigReloadStats reloadStats() {
+    return reloadStats;
+  }
+
+  /** What the upstreams of every snapshot hold open now: a reload must bring it back down. */
+  public UpstreamResources upstreamResources() {
+    return upstreamResources;
   }
 
   public RouteSnapshot snapshot() {

@@ -21,6 +21,7 @@ import io.edgeway.proxy.Upstream;
 import io.edgeway.proxy.UpstreamTls;
 import io.edgeway.config.UpstreamTlsConfig;
 import io.edgeway.proxy.UpstreamCall;
+import io.edgeway.proxy.UpstreamResources;
 import io.edgeway.proxy.UpstreamTarget;
 import io.edgeway.routing.RewriteRule;
 import io.edgeway.routing.RouteProblem;
@@ -94,11 +95,31 @@ public final class RouteCompiler {
   }
 
   public RouteSnapshot compile(LoadedConfig loaded, String source) throws ConfigException {
+    return compile(loaded, source, RouteSnapshot.empty(source), new UpstreamResources());
+  }
+
+  /**
+   * Compiles a configuration that replaces {@code previous}: a route whose id and whole
+   * {@code upstream:} definition are unchanged takes over the previous route's {@link Upstream}
+   * object, and with it the per-loop connection pools, the targets' ejection and health state, and
+   * the monitor's counters and timers. Filters are created again; the state they keep by route and
+   * definition (breakers, bucket stores, cache entries) lives in the modules' registries and is
+   * found there. Nothing of {@code previous} is changed or closed here.
+   *
+   * @param resources where new upstreams count what they hold open
+   */
+  public RouteSnapshot compile(LoadedConfig loaded, String source, RouteSnapshot previous, UpstreamResources resources)
+      throws ConfigException {
+    requireNonNull(previous, "previous");
+    requireNonNull(resources, "resources");
+    Map<String, CompiledRoute> before = new java.util.HashMap<>();
+    previous.routes().forEach(r -> before.put(r.id(), r));
     ConfigErrors errors = new ConfigErrors(loaded.locations());
     List<RouteConfig> routes = loaded.config().routes();
     long defaultMaxBody = loaded.config().server().limits().maxBodySize().bytes();
     List<CompiledRoute> compiled = new ArrayList<>(routes.size());
     List<Runnable> closeActions = new ArrayList<>();
+    List<Upstream> created = new ArrayList<>();
     RouteTable.Builder<CompiledRoute> table = RouteTable.builder();
     for (int i = 0; i < routes.size(); i++) {
       RouteConfig route = routes.get(i);
@@ -107,7 +128,13 @@ public final class RouteCompiler {
       if (filters == null) {
         continue;
       }
-      Upstream upstream = upstream(route.id(), route.upstream());
+      CompiledRoute earlier = before.get(route.id());
+      boolean reuse = earlier != null && earlier.config().upstream().equals(route.upstream())
+          && !earlier.upstream().isRetired();
+      Upstream upstream = reuse ? earlier.upstream() : upstream(route.id(), route.upstream(), resources);
+      if (!reuse) {
+        created.add(upstream);
+      }
       UpstreamCall call = new UpstreamCall(vertx, upstream, Boolean.TRUE.equals(route.preserveHost()));
       long maxBody = route.maxBodySize() != null ? route.maxBodySize().bytes() : defaultMaxBody;
       CompiledRoute compiledRoute = new CompiledRoute(route.id(), FilterChains.link(filters, call), upstream, maxBody,
@@ -117,8 +144,9 @@ public final class RouteCompiler {
     }
     RouteTable<CompiledRoute> built = buildTable(table, routes, errors);
     if (!errors.isEmpty()) {
-      compiled.forEach(r -> r.upstream().close());
-      closeActions.forEach(Runnable::run);
+      // Only what this compilation built: upstreams taken over from the previous snapshot serve on.
+      created.forEach(Upstream::close);
+      closeActions.forEach(RouteCompiler::closeQuietly);
       errors.throwIfAny();
     }
     return new RouteSnapshot(built, compiled, Instant.now(), source, closeActions);
@@ -257,7 +285,7 @@ public final class RouteCompiler {
     return null;
   }
 
-  private Upstream upstream(String routeId, UpstreamConfig config) {
+  private Upstream upstream(String routeId, UpstreamConfig config, UpstreamResources resources) {
     List<UpstreamTarget> targets = new ArrayList<>();
     for (TargetConfig t : config.targets()) {
       targets.add(new UpstreamTarget(t.url().toString(), t.url().host(), t.url().port(), t.url().tls(), t.weight()));
@@ -277,6 +305,6 @@ public final class RouteCompiler {
     }
     return new Upstream(targets, balancer, config.timeouts().connect().toMillis(), config.timeouts().response().toMillis(),
         config.timeouts().idle().toMillis(), config.pool().maxConnections(), config.pool().maxWaitQueue(), eventLoops,
-        monitor, UpstreamTls.of(tls));
+        monitor, UpstreamTls.of(tls), resources);
   }
 }

@@ -27,9 +27,30 @@ public record RouteSnapshot(
     return new RouteSnapshot(RouteTable.<CompiledRoute>builder().build(), List.of(), Instant.now(), source, List.of());
   }
 
-  /** Releases upstream pools and filter resources of this snapshot. */
+  /** Releases upstream pools and filter resources of this snapshot at once (shutdown). */
   public void close() {
     routes.forEach(r -> r.upstream().close());
+    runCloseActions();
+  }
+
+  /**
+   * Releases what {@code next} did not take over, after {@code next} was swapped in: the upstreams
+   * it does not share drain and close (requests in flight on this snapshot finish first), and the
+   * filters' close actions run (state kept by route and definition, such as breakers and bucket
+   * stores, was already taken by {@code next}'s filters and survives them).
+   */
+  public void retire(RouteSnapshot next) {
+    java.util.Set<Object> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    next.routes().forEach(r -> kept.add(r.upstream()));
+    for (CompiledRoute route : routes) {
+      if (!kept.contains(route.upstream())) {
+        route.upstream().retire();
+      }
+    }
+    runCloseActions();
+  }
+
+  private void runCloseActions() {
     for (Runnable action : closeActions) {
       try {
         action.run();

@@ -207,4 +207,54 @@ class EventsJournalOnlyTest {
     assertThat(given.kafka().key()).isEqualTo(KafkaEventsConfig.PartitionKey.CLIENT_IP);
     assertThat(given.kafka().producer()).containsEntry("linger.ms", "20").containsEntry("batch.size", "65536");
   }
+
+  @Test
+  void aReloadAppliesEventsIncludeLiveAndRefusesJournalKeysWithTheirName() throws Exception {
+    java.nio.file.Path file = tempDir.resolve("edgeway.yaml");
+    String config = """
+        server: { host: 127.0.0.1, port: 0, instances: 1, drain-delay: 0s, reload: { watch: false } }
+        admin: { host: 127.0.0.1, port: 0 }
+        events:
+          journal: { dir: "%s", max-size: 1MiB }
+          include: { query: false }
+        routes:
+          - id: r
+            match: { path: /r/** }
+            upstream: { targets: [ { url: "%s" } ] }
+        """.formatted(tempDir.resolve("journal"), upstream.url());
+    java.nio.file.Files.writeString(file, config);
+    HttpClient client = vertx.createHttpClient();
+    try (TestGateway g = TestGateway.startFromFile(vertx, file, List.of())) {
+      assertThat(get(client, g.port(), "/r/before?secret=1")).isEqualTo(200);
+
+      java.nio.file.Files.writeString(file, config.replace("max-size: 1MiB", "max-size: 2MiB"));
+      var refused = g.gateway().reloader().reload("test").await(20, TimeUnit.SECONDS);
+      int column = config.lines().toList().get(3).indexOf("1MiB") + 1;
+      assertThat(refused.attempt().errors()).containsExactly(file + ":4:" + column + ": events.journal.max-size: "
+          + "2MiB (expected: 1MiB, the running value; changing it needs a restart)");
+
+      java.nio.file.Files.writeString(file, config.replace("query: false", "query: true"));
+      var applied = g.gateway().reloader().reload("test").await(20, TimeUnit.SECONDS);
+      assertThat(applied.attempt().outcome()).as(applied.attempt().errors().toString())
+          .isEqualTo(io.edgeway.runtime.ConfigReloadStats.Outcome.APPLIED);
+      assertThat(get(client, g.port(), "/r/after?page=2")).isEqualTo(200);
+    }
+    List<Event> journaled = Journal.readAll(tempDir.resolve("journal"));
+    List<JsonObject> requests = journaled.stream().filter(e -> e.type().equals(RequestEvents.TYPE))
+        .map(e -> new JsonObject(new String(e.data(), java.nio.charset.StandardCharsets.UTF_8))).toList();
+    assertThat(requests).extracting(r -> r.getString("path")).containsExactly("/r/before", "/r/after");
+    assertThat(requests.get(0).containsKey("query")).as("not included before the reload").isFalse();
+    assertThat(requests.get(1).getString("query")).isEqualTo("page=2");
+    Event failed = journaled.stream().filter(e -> e.type().equals("io.edgeway.config.reload-failed.v1"))
+        .findFirst().orElseThrow();
+    EventsTestSupport.assertSchemaValid(failed.type(), EventsTestSupport.JSON.readTree(failed.data()));
+    assertThat(journaled).filteredOn(e -> e.type().equals("io.edgeway.config.loaded.v1")).hasSize(2)
+        .allSatisfy(e -> {
+          try {
+            EventsTestSupport.assertSchemaValid(e.type(), EventsTestSupport.JSON.readTree(e.data()));
+          } catch (java.io.IOException x) {
+            throw new IllegalStateException(x);
+          }
+        });
+  }
 }

@@ -52,4 +52,43 @@ class GracefulShutdownTest {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void duringTheDrainDelayReadinessFailsWhileNewConnectionsAreStillServed() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (TestUpstream upstream = TestUpstream.start(vertx)) {
+      upstream.respondWith(req -> req.response().end("ok"));
+      TestGateway gateway = TestGateway.start(vertx, """
+          routes:
+            - id: r
+              match: { path: /r/** }
+              upstream: { targets: [ { url: "%s" } ] }
+          """.formatted(upstream.url()));
+      int port = gateway.port();
+      HttpClient admin = vertx.createHttpClient();
+      assertThat(status(admin, gateway.adminPort(), "/ready")).isEqualTo(200);
+
+      // Long enough that the checks below run inside it even on a loaded machine.
+      Future<Void> stopped = gateway.gateway().stop(Duration.ofSeconds(4), Duration.ofSeconds(2));
+
+      assertThat(status(admin, gateway.adminPort(), "/ready")).as("not ready at once").isEqualTo(503);
+      HttpClient fresh = vertx.createHttpClient();
+      assertThat(status(fresh, port, "/r/x")).as("a new connection during the drain delay").isEqualTo(200);
+      stopped.await(20, TimeUnit.SECONDS);
+      Throwable refused = vertx.createHttpClient().request(HttpMethod.GET, port, "127.0.0.1", "/r/y")
+          .compose(req -> req.send())
+          .transform(ar -> Future.succeededFuture(ar.failed() ? ar.cause() : null))
+          .await(10, TimeUnit.SECONDS);
+      assertThat(refused).as("no new connections after the drain delay").isNotNull();
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int status(HttpClient client, int port, String path) throws Exception {
+    return client.request(HttpMethod.GET, port, "127.0.0.1", path)
+        .compose(req -> req.send())
+        .compose(resp -> resp.body().map(b -> resp.statusCode()))
+        .await(10, TimeUnit.SECONDS);
+  }
 }

@@ -43,10 +43,12 @@ class ShippedJarSmokeIT {
 
   static {
     for (String path : new String[] {"/health", "/ready", "/routes", "/circuit-breakers", "/upstreams", "/retries",
-        "/ratelimit", "/cache/stats", "/jwt/providers", "/events/stats", "/tls"}) {
+        "/ratelimit", "/cache/stats", "/jwt/providers", "/events/stats", "/tls", "/config"}) {
       ADMIN_ENDPOINTS.put("GET " + path, path);
     }
     ADMIN_ENDPOINTS.put("POST /cache/purge", "/cache/purge?all=true");
+    // The file has not changed since start: the reload answers 200 "unchanged".
+    ADMIN_ENDPOINTS.put("POST /config/reload", "/config/reload");
   }
 
   /** The README's admin endpoints that answer something other than JSON, with their content type. */
@@ -55,7 +57,6 @@ class ShippedJarSmokeIT {
       "GET /", "text/html; charset=utf-8");
 
   private static final Path REPO = Path.of("").toAbsolutePath();
-  private static final String SIGHUP_WARNING = "SIGHUP: configuration reload is not supported yet; ignoring";
 
   private Path dir;
   private ShippedJar gateway;
@@ -76,7 +77,9 @@ class ShippedJarSmokeIT {
         "EDGEWAY_HOST", "127.0.0.1",
         "EDGEWAY_PORT", Integer.toString(port),
         "EDGEWAY_ADMIN_PORT", Integer.toString(adminPort),
-        "EDGEWAY_DEMO_PORT", Integer.toString(demoPort)), "--config", "config/edgeway.yaml");
+        "EDGEWAY_DEMO_PORT", Integer.toString(demoPort),
+        // Only SIGHUP reloads here, so the SIGHUP test proves the signal did it, not the watcher.
+        "EDGEWAY_RELOAD_WATCH", "false"), "--config", "config/edgeway.yaml");
     base = "http://127.0.0.1:" + port;
     admin = "http://127.0.0.1:" + adminPort;
     gateway.awaitReady(admin + "/ready", Duration.ofSeconds(40));
@@ -149,23 +152,44 @@ class ShippedJarSmokeIT {
 
   @Test
   @Order(4)
-  void sighupIsIgnoredWithAWarningAndTheGatewayKeepsServing() throws Exception {
+  void sighupReloadsTheChangedConfigurationAndTheGatewayKeepsServing() throws Exception {
+    Path config = dir.resolve("config/edgeway.yaml");
+    String shipped = Files.readString(config);
+    assertThat(shipped).contains("\nroutes:\n");
+    Files.writeString(config, shipped.replace("\nroutes:\n", """
+
+        routes:
+          - id: smoke-added
+            match: { path: /added/** }
+            strip-prefix: 1
+            upstream: { targets: [ { url: "http://127.0.0.1:${EDGEWAY_DEMO_PORT:-9080}" } ] }
+        """));
+    assertThat(ShippedJar.get(base + "/added/x").statusCode()).as("not before the reload").isEqualTo(404);
+
     gateway.signal("HUP");
-    assertThat(gateway.awaitStderr(l -> l.contains("WARN") && l.contains(SIGHUP_WARNING), Duration.ofSeconds(5)))
-        .as("the SIGHUP warning\n" + gateway.logs()).isTrue();
+
+    assertThat(gateway.awaitStderr(l -> l.contains("configuration reloaded (SIGHUP)"), Duration.ofSeconds(20)))
+        .as("the reload log line\n" + gateway.logs()).isTrue();
     assertThat(gateway.process().isAlive()).as(gateway.logs()).isTrue();
+    JsonObject status = new JsonObject(ShippedJar.get(admin + "/config").body());
+    assertThat(status.getJsonObject("lastReload").getString("trigger")).isEqualTo("SIGHUP");
+    assertThat(status.getJsonObject("lastReload").getString("outcome")).isEqualTo("applied");
+    assertThat(status.getJsonObject("running").getInteger("routes")).isEqualTo(2);
+    assertThat(ShippedJar.get(base + "/added/x").statusCode()).as(gateway.logs()).isEqualTo(200);
     assertThat(ShippedJar.get(admin + "/ready").statusCode()).isEqualTo(200);
     assertThat(ShippedJar.get(base + "/demo/after-hup").statusCode()).isEqualTo(200);
+    // The other tests (--check) read the shipped file again; the running gateway keeps the reloaded one.
+    Files.writeString(config, shipped);
   }
 
   @Test
   @Order(5)
   void sigtermDrainsAndExitsZeroWithinTheGracePeriod() throws Exception {
     gateway.process().destroy(); // SIGTERM on Linux, as `docker stop` and Kubernetes send it
-    // Nothing is in flight, so the drain ends at once; the shipped grace (30 s) is the upper bound.
-    assertThat(gateway.process().waitFor(30, TimeUnit.SECONDS)).as("exited\n" + gateway.logs()).isTrue();
+    // The shipped drain delay (5 s), then nothing is in flight; the shipped grace (30 s) is the upper bound.
+    assertThat(gateway.process().waitFor(45, TimeUnit.SECONDS)).as("exited\n" + gateway.logs()).isTrue();
     assertThat(gateway.process().exitValue()).as(gateway.logs()).isZero();
-    assertThat(gateway.stderr()).contains("shutting down");
+    assertThat(gateway.stderr()).contains("shutting down").contains("drain delay (PT5S)");
   }
 
   @Test

@@ -3,11 +3,13 @@ package io.edgeway.testing;
 import io.edgeway.config.ConfigLoader;
 import io.edgeway.config.LoadedConfig;
 import io.edgeway.filter.FilterRegistry;
+import io.edgeway.runtime.ConfigOrigin;
 import io.edgeway.runtime.Gateway;
 import io.edgeway.runtime.GatewayModule;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,22 @@ public final class TestGateway implements AutoCloseable {
     modules.addAll(Gateway.discoverModules(TestGateway.class.getClassLoader()));
     FilterRegistry registry = FilterRegistry.discover(List.of(TestGateway.class.getClassLoader()));
     return new TestGateway(Gateway.start(vertx, loaded, "test.yaml", registry, modules).await(20, TimeUnit.SECONDS));
+  }
+
+  /**
+   * Starts a gateway from a configuration file, as {@code java -jar edgeway.jar --config FILE}
+   * does: SIGHUP-style reloads ({@code gateway().reloader()}), {@code POST /config/reload} and,
+   * unless the file turns it off, the file watcher reload it. The file writes its own
+   * {@code server:} and {@code admin:} sections (use port 0 and 127.0.0.1).
+   */
+  public static TestGateway startFromFile(Vertx vertx, Path file, List<GatewayModule> firstModules) throws Exception {
+    String text = ConfigLoader.readText(file);
+    LoadedConfig loaded = ConfigLoader.load(file.toString(), text);
+    List<GatewayModule> modules = new ArrayList<>(firstModules);
+    modules.addAll(Gateway.discoverModules(TestGateway.class.getClassLoader()));
+    FilterRegistry registry = FilterRegistry.discover(List.of(TestGateway.class.getClassLoader()));
+    return new TestGateway(Gateway.start(vertx, loaded, ConfigOrigin.ofFile(file, text), registry, modules)
+        .await(20, TimeUnit.SECONDS));
   }
 
   public int port() {
