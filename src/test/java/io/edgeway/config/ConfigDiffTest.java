@@ -16,10 +16,12 @@ class ConfigDiffTest {
         Duration.ofSeconds(30), running.limits(), null, null, Duration.ofMillis(1500), new ReloadConfig(false, null));
 
     assertThat(ConfigDiff.between("server", running, next)).extracting(ConfigDiff.Change::path).containsExactly(
-        "server.host", "server.port", "server.trusted-proxies", "server.drain-delay", "server.reload.watch");
+        // server.listeners is derived from host and port when no list is written: it changes with them.
+        "server.host", "server.port", "server.trusted-proxies", "server.listeners", "server.drain-delay",
+        "server.reload.watch");
     assertThat(ConfigDiff.between("server", running, next).get(1).describe("changing it needs a restart"))
         .isEqualTo("9090 (expected: 8080, the running value; changing it needs a restart)");
-    assertThat(ConfigDiff.between("server", running, next).get(3).describe("x"))
+    assertThat(ConfigDiff.between("server", running, next).get(4).describe("x"))
         .isEqualTo("1500ms (expected: 5s, the running value; x)");
   }
 
