@@ -155,6 +155,11 @@ final class EventPipeline {
     return mode;
   }
 
+  /** kafka, rabbitmq or journal (no broker). */
+  String name() {
+    return name;
+  }
+
   EventStats stats() {
     return stats;
   }
