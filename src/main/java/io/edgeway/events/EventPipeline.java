@@ -263,6 +263,9 @@ final class EventPipeline {
         unhealthy("the broker did not acknowledge an event: " + o.failure());
         failedSinceProbe = true;
         journal.rewind();
+        if (!o.fromJournal()) {
+          stats.journaled.increment(); // sent at once, failed: it now waits in the journal
+        }
       }
     }
     return n;

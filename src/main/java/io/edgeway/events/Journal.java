@@ -478,9 +478,20 @@ final class Journal implements AutoCloseable {
           acksFileSize = 0;
         }
       } else if (!unpersistedAcks.isEmpty()) {
-        ByteBuffer b = ByteBuffer.allocate(unpersistedAcks.size() * ACK_RECORD);
+        List<Span> toWrite = unpersistedAcks;
+        if (acksFileSize > Math.max(1 << 16, 4L * ACK_RECORD * ackedAhead.size())) {
+          // Acknowledgements out of order for a long time (several partitions under steady load):
+          // compact the file to what is still ahead of the checkpoint. A crash in between only resends.
+          acks.truncate(0);
+          acksFileSize = 0;
+          toWrite = new ArrayList<>();
+          for (Map.Entry<Position, Position> e : ackedAhead.entrySet()) {
+            toWrite.add(new Span(e.getKey(), e.getValue()));
+          }
+        }
+        ByteBuffer b = ByteBuffer.allocate(toWrite.size() * ACK_RECORD);
         CRC32 check = new CRC32();
-        for (Span span : unpersistedAcks) {
+        for (Span span : toWrite) {
           if (span.start().compareTo(committed) < 0) {
             continue;
           }
