@@ -419,6 +419,7 @@ final class EventPipeline {
   private void unhealthy(String why) {
     if (healthy) {
       healthy = false;
+      mode = Mode.JOURNAL;
       probing = false;
       nextProbeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
       log.warn("events ({}): journaling ({})", name, why);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testsupport.KafkaBroker;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,6 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
 class EventsDeliveryIT {
   private static final int REQUESTS = 1_000;
   private static final int CONCURRENCY = 8;
+  /** Events whose acknowledgement is owed when the gateway is killed: the most it can duplicate. */
+  private static final int IN_FLIGHT_AT_KILL = 5;
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DEADLINE = Duration.ofSeconds(90);
 
   @TempDir
@@ -144,18 +150,29 @@ class EventsDeliveryIT {
     List<String> ids = ids(0, REQUESTS);
     try (ShippedJar first = gateway()) {
       send(ids.subList(0, 500), first);
-      // SIGKILL while the producer still owes acknowledgements, once every completed request's
-      // event has left the in-memory hand-off queue for the journal: what is only in that queue
-      // (at most publish-interval of traffic) dies with the process, by design (docs/events.md).
-      JsonObject at = awaitStats(s -> s.getInteger("queued") == 0, first);
-      first.signal("KILL");
-      assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+      // The kill must land while acknowledgements are owed, the window a crash can duplicate: the
+      // broker is paused (SIGSTOP) while the next requests' events go out, so they are surely in
+      // flight, and resumed once the gateway is dead; it then stores what it had received.
+      kafka.pause();
+      JsonObject at;
+      try {
+        send(ids.subList(500, 500 + IN_FLIGHT_AT_KILL), first);
+        // Every completed request's event has left the in-memory hand-off queue for the journal:
+        // what is only in that queue (at most publish-interval of traffic) dies with the process,
+        // by design (docs/events.md).
+        at = awaitStats(s -> s.getInteger("queued") == 0 && s.getInteger("inflight") >= IN_FLIGHT_AT_KILL, first);
+        first.signal("KILL");
+        assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        kafka.resume();
+      }
       System.out.println("EVENTS-BAR gateway SIGKILL at: " + at.encode());
     }
     try (ShippedJar second = gateway()) {
-      send(ids.subList(500, REQUESTS), second);
+      send(ids.subList(500 + IN_FLIGHT_AT_KILL, REQUESTS), second);
       awaitDrained(second);
-      report("gateway SIGKILLed and restarted mid-load", ids, second);
+      report("gateway SIGKILLed and restarted mid-load (" + IN_FLIGHT_AT_KILL + " acknowledgements owed)", ids,
+          second);
     }
   }
 
@@ -168,17 +185,27 @@ class EventsDeliveryIT {
     return ids;
   }
 
-  /** Sends every id once through the demo route, CONCURRENCY at a time; each must answer 200. */
+  /**
+   * Sends every id once through the demo route, CONCURRENCY at a time; each must answer 200. A
+   * client of its own per call: no pooled connection outlives a killed gateway. The timeout is
+   * generous because the test machine may be shared; it bounds the wait, it is no threshold.
+   */
   private Void send(List<String> ids, ShippedJar jar) throws Exception {
     ExecutorService clients = Executors.newFixedThreadPool(CONCURRENCY);
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(REQUEST_TIMEOUT)
+        .executor(clients).build();
     try {
-      List<Future<Integer>> answers = new ArrayList<>();
+      List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+      java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(CONCURRENCY);
       for (String id : ids) {
-        answers.add(clients.submit(() -> ShippedJar.send("GET", "http://127.0.0.1:" + port + "/demo/bar",
-            Map.of("X-Request-Id", id)).statusCode()));
+        permits.acquire();
+        answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/demo/bar"))
+                .timeout(REQUEST_TIMEOUT).header("X-Request-Id", id).build(), HttpResponse.BodyHandlers.ofString())
+            .whenComplete((r, e) -> permits.release()));
       }
-      for (Future<Integer> answer : answers) {
-        assertThat(answer.get(30, TimeUnit.SECONDS)).as(jar::logs).isEqualTo(200);
+      for (var answer : answers) {
+        assertThat(answer.get(REQUEST_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS).statusCode()).as(jar::logs)
+            .isEqualTo(200);
       }
     } finally {
       clients.shutdownNow();
