@@ -236,10 +236,9 @@ final class EventPipeline {
         // even while the publisher is blocked in a send.
         stats.published.increment();
       }
+      // Applied at the publisher's next pass (at most publish-interval away): waking it per
+      // acknowledgement would cost a thread switch per producer batch for nothing.
       outcomes.add(new Outcome(span, failure, fromJournal));
-      if (parked) {
-        LockSupport.unpark(thread);
-      }
     }
   }
 
