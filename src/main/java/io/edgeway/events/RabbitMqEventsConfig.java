@@ -10,8 +10,8 @@ import java.time.Duration;
  * value chosen by {@code events.kafka.key} (the same setting for both brokers); state events are
  * routed by their subject.
  *
- * @param uri {@code amqp://user:password@host:port/vhost} ({@code amqps://} for TLS); null or
- *     empty: no RabbitMQ
+ * @param uri {@code amqp://user:password@host:port/vhost} ({@code amqps://} for TLS; no path for
+ *     the default vhost {@code /}); null or empty: no RabbitMQ
  * @param exchange topic exchange of request.completed events; default {@code edgeway.requests}
  * @param stateExchange topic exchange of state events; default {@code edgeway.state}
  * @param contentMode CloudEvents AMQP binding: binary ({@code cloudEvents:*} headers, default) or
@@ -63,6 +63,12 @@ public record RabbitMqEventsConfig(
       URI u = new URI(uri);
       if (!"amqp".equals(u.getScheme()) && !"amqps".equals(u.getScheme()) || u.getHost() == null) {
         throw new IllegalArgumentException("uri: " + redact(uri) + expected);
+      }
+      if ("/".equals(u.getRawPath())) {
+        // AMQP URIs name the vhost after the slash: a bare trailing slash is the empty vhost,
+        // which no broker has, and the connection would be refused at every attempt.
+        throw new IllegalArgumentException("uri: " + redact(uri)
+            + " (expected: no path for the default vhost /, or /%2F; a trailing / names the empty vhost)");
       }
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("uri: " + redact(uri) + expected, e);

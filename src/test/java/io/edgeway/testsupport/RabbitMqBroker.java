@@ -29,9 +29,12 @@ public final class RabbitMqBroker implements AutoCloseable {
     return new RabbitMqBroker(ScriptedService.start("rabbitmq.sh", dir, 0, TIMEOUTS));
   }
 
-  /** {@code amqp://guest:guest@127.0.0.1:PORT/} (guest may log in over loopback only, which is all we use). */
+  /**
+   * {@code amqp://guest:guest@127.0.0.1:PORT}, the default vhost (guest may log in over loopback
+   * only, which is all we use).
+   */
   public String uri() {
-    return "amqp://guest:guest@127.0.0.1:" + service.port() + "/";
+    return "amqp://guest:guest@127.0.0.1:" + service.port();
   }
 
   public int port() {
