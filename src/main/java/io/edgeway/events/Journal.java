@@ -401,7 +401,7 @@ final class Journal implements AutoCloseable {
     advanceCommitted();
   }
 
-  /** Everything before {@code upTo} was acknowledged (tests, and records read in one batch). */
+  /** Everything before {@code upTo} was acknowledged (tests; the pipeline acknowledges per record). */
   void commit(Position upTo) {
     if (upTo.compareTo(committed) <= 0) {
       return;
