@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * resends nothing the broker confirmed. While the broker acknowledges, events go out as soon as
  * they are appended (mode DIRECT, sent from memory); once a send fails, blocks out, or
  * acknowledgements stall, new events only accumulate in the journal (mode JOURNAL), and after a
- * back-off a probe batch is read from the journal and sent; when it is acknowledged the rest
+ * back-off the first unacknowledged record is sent as a probe; when it is acknowledged the rest
  * follows in order and publishing is direct again. Without a sender, events are only journaled.
  */
 final class EventPipeline {
@@ -65,6 +65,12 @@ final class EventPipeline {
   /** Publisher thread only: records with the sender, by start position. */
   private final Map<Journal.Position, Journal.Span> inFlight = new HashMap<>();
   private final AtomicInteger inFlightCount = new AtomicInteger();
+  /**
+   * Retryable failures reported so far. A send loop stops at the first one: a producer without
+   * metadata fails each send only after max-block, so going on would hold the publisher thread
+   * for max-block per record (500 records: minutes) while the queue fills.
+   */
+  private final AtomicLong failures = new AtomicLong();
   private final List<Event> directEvents = new ArrayList<>();
   private final List<Journal.Span> directSpans = new ArrayList<>();
   // Stall detection, publisher thread only: acknowledgements are counted by the callbacks and
@@ -235,6 +241,8 @@ final class EventPipeline {
         // Counted here, not on the publisher thread, so stall detection sees acknowledgements
         // even while the publisher is blocked in a send.
         stats.published.increment();
+      } else if (!sender.isPermanent(failure)) {
+        failures.incrementAndGet();
       }
       // Applied at the publisher's next pass (at most publish-interval away): waking it per
       // acknowledgement would cost a thread switch per producer batch for nothing.
@@ -299,10 +307,17 @@ final class EventPipeline {
     }
     // On disk (the page cache survives a SIGKILL) before the broker can see it.
     journal.flush();
+    long failed = failures.get();
     for (int i = 0; i < directEvents.size(); i++) {
       if (!send(directEvents.get(i), directSpans.get(i), false)) {
         // The rest stays in the journal; the cursor goes back to read it from there.
         stats.journaled.add(directEvents.size() - i);
+        journal.rewind();
+        break;
+      }
+      if (failures.get() != failed) {
+        // Failed through its callback (counted as journaled when applied); the rest waits too.
+        stats.journaled.add(directEvents.size() - i - 1);
         journal.rewind();
         break;
       }
@@ -352,29 +367,28 @@ final class EventPipeline {
         return 1;
       }
       journal.rewind();
-      List<Journal.Entry> batch = unsent(REPLAY_BATCH);
+      // One record: an acknowledgement proves the broker is back; the rest follows at once.
+      List<Journal.Entry> batch = unsent(1);
       if (batch.isEmpty()) {
         healthy();
         return 1;
       }
       probing = true;
       failedSinceProbe = false;
-      for (Journal.Entry entry : batch) {
-        if (!send(entry.event(), entry.span(), true)) {
-          break;
-        }
-      }
-      return batch.size();
+      send(batch.get(0).event(), batch.get(0).span(), true);
+      return 1;
     }
     int sent = 0;
-    while (healthy && sent < 4 * REPLAY_BATCH && inFlight.size() < MAX_IN_FLIGHT && !journal.isFullyRead()) {
+    long failed = failures.get();
+    while (healthy && sent < 4 * REPLAY_BATCH && inFlight.size() < MAX_IN_FLIGHT && !journal.isFullyRead()
+        && failures.get() == failed) {
       List<Journal.Entry> batch = unsent(Math.min(REPLAY_BATCH, MAX_IN_FLIGHT - inFlight.size()));
       if (batch.isEmpty()) {
         break;
       }
       for (Journal.Entry entry : batch) {
-        if (!send(entry.event(), entry.span(), true)) {
-          journal.rewind();
+        if (!send(entry.event(), entry.span(), true) || failures.get() != failed) {
+          journal.rewind(); // what was read but not sent is read again
           break;
         }
         sent++;

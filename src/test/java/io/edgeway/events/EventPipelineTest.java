@@ -145,7 +145,8 @@ class EventPipelineTest {
     @Override
     public void send(Event event, BiConsumer<Event, Exception> done) {
       int n = Integer.parseInt(event.id().substring(3));
-      if (flaky && n % 3 == 0 && failedOnce.add(event.id())) {
+      // Every third of the first 60 records fails once: each failure costs a back-off (100 ms).
+      if (flaky && n < 60 && n % 3 == 0 && failedOnce.add(event.id())) {
         done.accept(event, new IllegalStateException("not acknowledged"));
         return;
       }
@@ -171,7 +172,7 @@ class EventPipelineTest {
     }
     await(() -> new java.util.HashSet<>(kafka.delivered).size() == 1_000 && p.mode() == EventPipeline.Mode.DIRECT);
     assertThat(kafka.delivered).hasSize(1_000).doesNotHaveDuplicates();
-    assertThat(kafka.failedOnce).hasSize(334);
+    assertThat(kafka.failedOnce).hasSize(20);
     p.stop().get(10, TimeUnit.SECONDS);
     assertThat(Journal.readAll(dir)).isEmpty();
   }
