@@ -13,7 +13,9 @@ import java.time.Duration;
  *
  * @param enabled default true when the section is present
  * @param source the CloudEvents {@code source} attribute; default {@code /edgeway/$HOSTNAME}
- * @param kafka where events go; absent or empty {@code bootstrap-servers}: journal only
+ * @param kafka where events go; absent or empty {@code bootstrap-servers}: no Kafka
+ * @param rabbitmq a second (or the only) broker; absent or empty {@code uri}: no RabbitMQ. With
+ *     neither broker, events are only journaled
  * @param journal the local journal (outbox) used when Kafka is slow, down or absent
  * @param include optional request data in {@code request.completed} events
  * @param queueSize events buffered in memory between the event loops and the publisher thread;
@@ -25,7 +27,7 @@ import java.time.Duration;
  *     a new batch, the producer's network thread, on the cores the event loops run on.
  */
 public record EventsConfig(
-    Boolean enabled, String source, KafkaEventsConfig kafka, JournalConfig journal, IncludeConfig include,
+    Boolean enabled, String source, KafkaEventsConfig kafka, RabbitMqEventsConfig rabbitmq, JournalConfig journal, IncludeConfig include,
     Integer queueSize, Duration flushTimeout, Duration publishInterval) {
 
   /** The section, owned by the {@link EventsModule}; absent: events off. */
@@ -35,6 +37,7 @@ public record EventsConfig(
     enabled = enabled == null ? Boolean.TRUE : enabled;
     source = source == null || source.isBlank() ? defaultSource() : source;
     kafka = kafka == null ? KafkaEventsConfig.defaults() : kafka;
+    rabbitmq = rabbitmq == null ? RabbitMqEventsConfig.defaults() : rabbitmq;
     journal = journal == null ? JournalConfig.defaults() : journal;
     include = include == null ? IncludeConfig.defaults() : include;
     queueSize = queueSize == null ? 65_536 : range("queue-size", queueSize, 16, 10_000_000);
@@ -50,7 +53,7 @@ public record EventsConfig(
 
   /** What an absent {@code events} section means: events off. */
   public static EventsConfig off() {
-    return new EventsConfig(false, null, null, null, null, null, null, null);
+    return new EventsConfig(false, null, null, null, null, null, null, null, null);
   }
 
   static int range(String key, int value, int min, int max) {

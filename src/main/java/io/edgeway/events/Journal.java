@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -22,13 +24,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The durable outbox: append-only segment files {@code NNNNNNNNNNNNNNNNNNNN.seg}, each record
- * {@code [int length][int crc32][payload]}. One writer and one reader, both the publisher thread;
- * {@link #force()} may be called from another thread (the batched fsync).
+ * {@code [int length][int crc32][payload]}. Every event is appended before it is sent (write-ahead),
+ * so a record the broker has not acknowledged is on disk whatever happens to the process. One
+ * writer and one reader (the cursor), both the publisher thread; {@link #force()} may be called
+ * from another thread (the batched fsync).
  *
- * <p>Segments are deleted only after {@link #commit} says every record in them was acknowledged
- * by Kafka; a checkpoint file remembers the acknowledged position across restarts (a stale
- * checkpoint only causes duplicates, never loss). A torn record at the end of a segment (crash
- * mid-write) is cut off at open; a record with a bad CRC ends its segment and is counted.
+ * <p>The journal knows per record what the broker acknowledged ({@link #acknowledge}): the
+ * {@code checkpoint} file holds the position before which everything is acknowledged, and the
+ * {@code acks} file lists the records acknowledged beyond it (acknowledgements arrive out of order
+ * across partitions, and after a failure only some records of a batch are acknowledged). Reading
+ * skips acknowledged records, so a replay after an outage or a restart resends only what was not
+ * acknowledged. Both files are written by {@link #persist()} once per publisher pass; what was
+ * acknowledged after the last persist is resent after a crash (a duplicate, never a loss).
+ * Segments are deleted once everything in them is acknowledged. A torn record at the end of a
+ * segment (crash mid-write) is cut off at open; a record with a bad CRC ends its segment and is
+ * counted.
  */
 final class Journal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
@@ -44,8 +54,19 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  /** A record read for replay and the position right after it (what to commit once acked). */
-  record Entry(Event event, Position end) {}
+  /** A record: where it starts (its identity in the journal) and the position right after it. */
+  record Span(Position start, Position end) {}
+
+  /** A record read for sending, with its span (what to acknowledge once the broker has it). */
+  record Entry(Event event, Span span) {
+    Position end() {
+      return span.end();
+    }
+  }
+
+  private static final int ACK_RECORD = 28;
+  /** A fully acknowledged active segment is dropped (and a new one started) once it is this big. */
+  private static final long DRAINED_ROLL_BYTES = 1 << 20;
 
   private final Path dir;
   private final long maxBytes;
@@ -53,6 +74,14 @@ final class Journal implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final FileChannel checkpoint;
+  private final FileChannel acks;
+  /** Acknowledged records at or after {@link #committed}: start to end. */
+  private final TreeMap<Position, Position> ackedAhead = new TreeMap<>();
+  /** Acknowledged since the last {@link #persist()}, beyond the committed position. */
+  private final List<Span> unpersistedAcks = new ArrayList<>();
+  private Position persistedCommit;
+  private long acksFileSize;
+  private volatile long committedOffset;
   /** Readable end of every segment on disk, by sequence number. */
   private final TreeMap<Long, Long> segments = new TreeMap<>();
   private final AtomicLong totalBytes = new AtomicLong();
@@ -71,8 +100,9 @@ final class Journal implements AutoCloseable {
   private long readerSegment = -1;
 
   private Journal(Path dir, long maxBytes, long segmentBytes, FileChannel lockChannel, FileLock lock,
-      FileChannel checkpoint) {
+      FileChannel checkpoint, FileChannel acks) {
     this.dir = dir;
+    this.acks = acks;
     this.maxBytes = maxBytes;
     this.segmentBytes = segmentBytes;
     this.lockChannel = lockChannel;
@@ -96,7 +126,9 @@ final class Journal implements AutoCloseable {
     }
     FileChannel checkpoint = FileChannel.open(dir.resolve("checkpoint"), StandardOpenOption.CREATE,
         StandardOpenOption.READ, StandardOpenOption.WRITE);
-    Journal journal = new Journal(dir, maxBytes, segmentBytes, lockChannel, lock, checkpoint);
+    FileChannel acks = FileChannel.open(dir.resolve("acks"), StandardOpenOption.CREATE,
+        StandardOpenOption.READ, StandardOpenOption.WRITE);
+    Journal journal = new Journal(dir, maxBytes, segmentBytes, lockChannel, lock, checkpoint, acks);
     try {
       journal.recover();
     } catch (IOException | RuntimeException e) {
@@ -133,8 +165,21 @@ final class Journal implements AutoCloseable {
     committed = start;
     readPosition = start;
     writerSegment = segments.isEmpty() ? 0 : segments.lastKey();
+    for (Span acked : readAcks(acks)) {
+      Long limit = segments.get(acked.start().segment());
+      if (acked.start().compareTo(committed) >= 0 && limit != null && acked.end().offset() <= limit) {
+        ackedAhead.put(acked.start(), acked.end());
+      }
+    }
+    int recoveredAcks = ackedAhead.size();
+    advanceCommitted();
+    readPosition = committed;
+    persistedCommit = committed;
+    acksFileSize = acks.size();
+    committedOffset = committed.offset();
     if (!segments.isEmpty()) {
-      log.info("journal {}: {} segment(s), {} bytes; replay starts at {}", dir, segments.size(), totalBytes.get(), start);
+      log.info("journal {}: {} segment(s), {} bytes; replay starts at {} ({} records beyond it already acknowledged)",
+          dir, segments.size(), totalBytes.get(), committed, recoveredAcks);
     }
   }
 
@@ -167,13 +212,15 @@ final class Journal implements AutoCloseable {
 
   /**
    * Appends an event (buffered; visible to the reader and the fsync after {@link #flush()}).
-   * Returns false, writing nothing, when the journal would exceed its bound.
+   * Returns where it went, or null, writing nothing, when the journal would exceed its bound.
    */
-  boolean append(Event event) {
+  Span append(Event event) {
     byte[] payload = EventCodec.encode(event);
     int size = HEADER + payload.length;
-    if (totalBytes.get() + size > maxBytes || payload.length > MAX_RECORD) {
-      return false;
+    // The bound is on what is not acknowledged yet: acknowledged records of the active segment
+    // stay on disk until it rolls, so the directory can hold up to one segment more.
+    if (totalBytes.get() - committed.offset() + size > maxBytes || payload.length > MAX_RECORD) {
+      return null;
     }
     try {
       if (writer == null || writerEnd + writeBuffer.position() + size > segmentBytes && writerEnd + writeBuffer.position() > 0) {
@@ -184,6 +231,7 @@ final class Journal implements AutoCloseable {
       }
       crc.reset();
       crc.update(payload);
+      Position start = new Position(writerSegment, writerEnd + writeBuffer.position());
       if (writeBuffer.remaining() < size) {
         ByteBuffer big = ByteBuffer.allocate(size).putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
         writeAll(big);
@@ -191,7 +239,7 @@ final class Journal implements AutoCloseable {
         writeBuffer.putInt(payload.length).putInt((int) crc.getValue()).put(payload);
       }
       totalBytes.addAndGet(size);
-      return true;
+      return new Span(start, new Position(start.segment(), start.offset() + size));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -257,6 +305,9 @@ final class Journal implements AutoCloseable {
   /** Reads up to {@code max} records from the read position (records appended and flushed so far). */
   List<Entry> read(int max) {
     List<Entry> out = new ArrayList<>(Math.min(max, 1024));
+    if (readPosition.compareTo(committed) < 0) {
+      readPosition = committed;
+    }
     try {
       ByteBuffer header = ByteBuffer.allocate(HEADER);
       while (out.size() < max) {
@@ -292,8 +343,11 @@ final class Journal implements AutoCloseable {
           skipSegment("undecodable record: " + e.getMessage());
           continue;
         }
+        Position start = readPosition;
         readPosition = new Position(readPosition.segment(), readPosition.offset() + HEADER + length);
-        out.add(new Entry(event, readPosition));
+        if (!ackedAhead.containsKey(start)) {
+          out.add(new Entry(event, new Span(start, readPosition)));
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -319,41 +373,161 @@ final class Journal implements AutoCloseable {
     return reader;
   }
 
-  /** Re-reads from the last committed position (after a failed replay batch). */
+  /** Reads again from the first unacknowledged record (after a failure); acknowledged records are skipped. */
   void rewind() {
     readPosition = committed;
   }
 
-  /** Everything before {@code upTo} was acknowledged: delete the segments wholly before it. */
+  /**
+   * Moves the cursor past {@code span} if it is the next record to read: the caller sends a record
+   * it has just appended from memory instead of reading it back. False when the cursor is behind.
+   */
+  boolean claim(Span span) {
+    Position next = normalize(readPosition);
+    if (!next.equals(span.start())) {
+      return false;
+    }
+    readPosition = span.end();
+    return true;
+  }
+
+  /** The broker acknowledged the record at {@code span}; it is never read again. */
+  void acknowledge(Span span) {
+    if (span.start().compareTo(committed) < 0) {
+      return;
+    }
+    ackedAhead.put(span.start(), span.end());
+    unpersistedAcks.add(span);
+    advanceCommitted();
+  }
+
+  /** Everything before {@code upTo} was acknowledged (tests; the pipeline acknowledges per record). */
   void commit(Position upTo) {
     if (upTo.compareTo(committed) <= 0) {
       return;
     }
     committed = upTo;
+    ackedAhead.headMap(upTo).clear();
+    advanceCommitted();
+    persist();
+  }
+
+  private void advanceCommitted() {
+    while (true) {
+      committed = normalize(committed);
+      Position end = ackedAhead.remove(committed);
+      if (end == null) {
+        return;
+      }
+      committed = end;
+    }
+  }
+
+  /** {@code p}, or the start of the next segment when {@code p} is at the end of a closed segment. */
+  private Position normalize(Position p) {
+    Position at = p;
+    while (true) {
+      Long limit = segments.get(at.segment());
+      boolean open = writer != null && at.segment() == writerSegment;
+      if (limit != null && (open || at.offset() < limit)) {
+        return at;
+      }
+      Long next = segments.higherKey(at.segment());
+      if (next == null) {
+        return at;
+      }
+      at = new Position(next, 0);
+    }
+  }
+
+  /**
+   * Makes the acknowledgements durable (checkpoint and acks file; no fsync: a stale file only
+   * resends) and deletes the segments wholly acknowledged. Publisher thread, once per pass.
+   */
+  void persist() {
     try {
-      for (Map.Entry<Long, Long> e = segments.firstEntry(); e != null && e.getKey() < upTo.segment();
+      for (Map.Entry<Long, Long> e = segments.firstEntry(); e != null && e.getKey() < committed.segment();
           e = segments.firstEntry()) {
         deleteSegment(e.getKey(), e.getValue());
       }
-      Long limit = segments.get(upTo.segment());
-      boolean active = writer != null && upTo.segment() == writerSegment;
-      if (!active && limit != null && upTo.offset() >= limit) {
-        deleteSegment(upTo.segment(), limit);
-      }
-      if (writeBuffer.position() == 0 && upTo.segment() == writerSegment && upTo.offset() == writerEnd
-          && writer != null) {
-        // Fully drained: drop the active segment too and start a fresh one at the next append.
+      if (writer != null && writeBuffer.position() == 0 && committed.segment() == writerSegment
+          && committed.offset() == writerEnd && writerEnd >= Math.min(DRAINED_ROLL_BYTES, segmentBytes)) {
+        // Fully acknowledged: drop the active segment and start a fresh one at the next append.
         FileChannel old = writer;
         writer = null;
         old.close();
         deleteSegment(writerSegment, writerEnd);
         committed = new Position(writerSegment + 1, 0);
         readPosition = committed;
+      } else if (writer == null && isDrained() && !segments.isEmpty() && committed.segment() == segments.lastKey()) {
+        // Opened with a fully acknowledged backlog: nothing in it is needed any more.
+        long seq = committed.segment();
+        deleteSegment(seq, segments.get(seq));
+        committed = new Position(seq + 1, 0);
+        readPosition = committed;
       }
-      writeCheckpoint(committed);
+      if (!committed.equals(persistedCommit)) {
+        writeCheckpoint(committed);
+        persistedCommit = committed;
+      }
+      committedOffset = committed.offset();
+      if (ackedAhead.isEmpty()) {
+        unpersistedAcks.clear();
+        if (acksFileSize > 0) {
+          acks.truncate(0);
+          acksFileSize = 0;
+        }
+      } else if (!unpersistedAcks.isEmpty()) {
+        List<Span> toWrite = unpersistedAcks;
+        if (acksFileSize > Math.max(1 << 16, 4L * ACK_RECORD * ackedAhead.size())) {
+          // Acknowledgements out of order for a long time (several partitions under steady load):
+          // compact the file to what is still ahead of the checkpoint. A crash in between only resends.
+          acks.truncate(0);
+          acksFileSize = 0;
+          toWrite = new ArrayList<>();
+          for (Map.Entry<Position, Position> e : ackedAhead.entrySet()) {
+            toWrite.add(new Span(e.getKey(), e.getValue()));
+          }
+        }
+        ByteBuffer b = ByteBuffer.allocate(toWrite.size() * ACK_RECORD);
+        CRC32 check = new CRC32();
+        for (Span span : toWrite) {
+          if (span.start().compareTo(committed) < 0) {
+            continue;
+          }
+          int at = b.position();
+          b.putLong(span.start().segment()).putLong(span.start().offset()).putLong(span.end().offset());
+          check.reset();
+          check.update(b.array(), at, 24);
+          b.putInt((int) check.getValue());
+        }
+        unpersistedAcks.clear();
+        b.flip();
+        while (b.hasRemaining()) {
+          acksFileSize += acks.write(b, acksFileSize);
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static List<Span> readAcks(FileChannel acks) throws IOException {
+    List<Span> out = new ArrayList<>();
+    long size = acks.size();
+    ByteBuffer b = ByteBuffer.allocate((int) Math.min(size - size % ACK_RECORD, 64L * 1024 * 1024));
+    readFully(acks, b, 0);
+    CRC32 check = new CRC32();
+    for (int at = 0; at + ACK_RECORD <= b.limit(); at += ACK_RECORD) {
+      check.reset();
+      check.update(b.array(), at, 24);
+      if ((int) check.getValue() != b.getInt(at + 24)) {
+        break; // torn by a crash mid-write: what follows was never complete
+      }
+      long segment = b.getLong(at);
+      out.add(new Span(new Position(segment, b.getLong(at + 8)), new Position(segment, b.getLong(at + 16))));
+    }
+    return out;
   }
 
   private void deleteSegment(long seq, long bytes) throws IOException {
@@ -367,12 +541,13 @@ final class Journal implements AutoCloseable {
     Files.deleteIfExists(segmentPath(seq));
   }
 
-  /** True when every appended record was committed. */
+  /** True when every appended record was acknowledged. */
   boolean isDrained() {
     Map.Entry<Long, Long> last = segments.lastEntry();
+    Position c = normalize(committed);
     return writeBuffer.position() == 0
-        && (last == null || committed.segment() == last.getKey() && committed.offset() >= last.getValue()
-            || committed.segment() > last.getKey());
+        && (last == null || c.segment() == last.getKey() && c.offset() >= last.getValue()
+            || c.segment() > last.getKey());
   }
 
   /** True when the reader has read every appended (flushed) record. */
@@ -382,8 +557,14 @@ final class Journal implements AutoCloseable {
         || readPosition.segment() == last.getKey() && readPosition.offset() >= last.getValue();
   }
 
+  /** Bytes of every segment on disk (the {@code max-size} bound). */
   long sizeBytes() {
     return totalBytes.get();
+  }
+
+  /** Bytes from the first unacknowledged record to the end: what is still to be delivered. */
+  long pendingBytes() {
+    return Math.max(0, totalBytes.get() - committedOffset);
   }
 
   int segmentCount() {
@@ -399,6 +580,10 @@ final class Journal implements AutoCloseable {
   }
 
   private Position readCheckpoint() throws IOException {
+    return readCheckpoint(checkpoint);
+  }
+
+  private static Position readCheckpoint(FileChannel checkpoint) throws IOException {
     if (checkpoint.size() < 20) {
       return null;
     }
@@ -436,6 +621,7 @@ final class Journal implements AutoCloseable {
     try {
       if (writer != null) {
         flush();
+        persist();
         writer.force(false);
         writer.close();
         writer = null;
@@ -444,6 +630,7 @@ final class Journal implements AutoCloseable {
         reader.close();
       }
       checkpoint.close();
+      acks.close();
       if (lock != null && lock.isValid()) {
         lock.release();
       }
@@ -453,7 +640,10 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  /** Reads every record of the journal in {@code dir} without locking it ({@code events tail}). */
+  /**
+   * Reads every record of the journal in {@code dir} that the broker has not acknowledged yet,
+   * without locking it ({@code events tail}).
+   */
   static List<Event> readAll(Path dir) throws IOException {
     List<Event> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
@@ -463,11 +653,26 @@ final class Journal implements AutoCloseable {
     try (Stream<Path> list = Files.list(dir)) {
       files = list.filter(p -> p.getFileName().toString().matches("\\d{20}\\" + SUFFIX)).sorted().toList();
     }
+    Position committed = new Position(-1, 0);
+    Set<Position> acked = new HashSet<>();
+    if (Files.isRegularFile(dir.resolve("checkpoint"))) {
+      try (FileChannel ch = FileChannel.open(dir.resolve("checkpoint"), StandardOpenOption.READ)) {
+        Position saved = readCheckpoint(ch);
+        committed = saved == null ? committed : saved;
+      }
+    }
+    if (Files.isRegularFile(dir.resolve("acks"))) {
+      try (FileChannel ch = FileChannel.open(dir.resolve("acks"), StandardOpenOption.READ)) {
+        readAcks(ch).forEach(span -> acked.add(span.start()));
+      }
+    }
     for (Path file : files) {
+      long seq = Long.parseLong(file.getFileName().toString().substring(0, 20));
       byte[] all = Files.readAllBytes(file);
       ByteBuffer b = ByteBuffer.wrap(all);
       CRC32 check = new CRC32();
       while (b.remaining() >= HEADER) {
+        Position at = new Position(seq, b.position());
         int length = b.getInt();
         int expected = b.getInt();
         if (length <= 0 || length > b.remaining()) {
@@ -480,7 +685,9 @@ final class Journal implements AutoCloseable {
         }
         byte[] payload = new byte[length];
         b.get(payload);
-        out.add(EventCodec.decode(payload));
+        if (at.compareTo(committed) >= 0 && !acked.contains(at)) {
+          out.add(EventCodec.decode(payload));
+        }
       }
     }
     return out;

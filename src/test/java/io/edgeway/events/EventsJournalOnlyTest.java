@@ -86,6 +86,45 @@ class EventsJournalOnlyTest {
     assertThat(new JsonObject(lines[1]).getJsonObject("data").getString("route")).isEqualTo("r");
   }
 
+  /**
+   * Kafka and RabbitMQ both on (neither reachable here): each broker has its own pipeline and
+   * journal, every event goes to both, and the stats show both.
+   */
+  @Test
+  void withBothBrokersEachHasItsOwnJournalAndGetsEveryEvent() throws Exception {
+    int nothing = EventsKafkaEndToEndTest.freePort();
+    String yaml = """
+        events:
+          kafka: { bootstrap-servers: "127.0.0.1:%d", max-block: 50ms }
+          rabbitmq: { uri: "amqp://guest:guest@127.0.0.1:%d", connect-timeout: 50ms }
+          journal: { dir: "%s" }
+        routes:
+          - id: r
+            match: { path: /r/** }
+            upstream: { targets: [ { url: "%s" } ] }
+        """.formatted(nothing, nothing, tempDir.resolve("journal"), upstream.url());
+    HttpClient client = vertx.createHttpClient();
+    try (TestGateway g = TestGateway.start(vertx, yaml)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(get(client, g.port(), "/r/" + i)).isEqualTo(200);
+      }
+      JsonObject stats = stats(client, g);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while ((stats.getLong("created") < 4 || stats.getJsonObject("rabbitmq").getLong("created") < 4)
+          && System.nanoTime() < end) {
+        Thread.sleep(20);
+        stats = stats(client, g);
+      }
+      assertThat(stats.getString("broker")).isEqualTo("kafka");
+      assertThat(stats.getLong("created")).isEqualTo(4);
+      assertThat(stats.getJsonObject("rabbitmq").getLong("created")).isEqualTo(4);
+    }
+    for (Path dir : List.of(tempDir.resolve("journal"), tempDir.resolve("journal/rabbitmq"))) {
+      assertThat(Journal.readAll(dir)).as(dir.toString()).extracting(Event::type)
+          .containsOnly(RequestEvents.TYPE, "io.edgeway.config.loaded.v1").hasSize(4);
+    }
+  }
+
   @Test
   void headerValuesWithQuotesBackslashesAndNonAsciiArriveIntactInTheEventData() throws Exception {
     // The event data is written straight to UTF-8 bytes: escaping and encoding must survive a

@@ -75,6 +75,34 @@ public final class KafkaBroker implements AutoCloseable {
     service.kill();
   }
 
+  /**
+   * SIGSTOP to the broker's process group: it neither reads nor answers, like a broker stuck in a
+   * long GC pause, while its sockets stay open (clients see no error, only silence).
+   */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}: the broker handles what was sent to it meanwhile. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      String pid = java.nio.file.Files.readString(dir().resolve("pid")).strip();
+      Process kill = new ProcessBuilder("kill", "-" + name, "--", "-" + pid).inheritIO().start();
+      if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " -" + pid + " failed");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("kill -" + name + ": " + dir(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("kill -" + name + ": interrupted", e);
+    }
+  }
+
   /** Starts again from the same directory on the same port; stops a running broker first. */
   public void restart() {
     service.restart();

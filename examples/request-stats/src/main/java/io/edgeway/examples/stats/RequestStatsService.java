@@ -1,73 +1,194 @@
 package io.edgeway.examples.stats;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.consumer.KafkaConsumer;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.producer.KafkaHeader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Consumes Edgeway request events with the Vert.x Kafka consumer and serves {@code GET /stats}.
+ * A downstream service with its own database, consuming Edgeway's request events effectively once:
  *
- * <pre>java -cp ... io.edgeway.examples.stats.RequestStatsService 127.0.0.1:9092 edgeway.requests 8090</pre>
+ * <ol>
+ *   <li>poll a batch;
+ *   <li>in ONE SQLite transaction: apply each new event to the projection, record its {@code ce_id}
+ *       (a duplicate finds its id and changes nothing), and store the next offset per partition;
+ *   <li>after the commit, commit the same offsets to Kafka (for lag monitoring; the database stays
+ *       the source of truth).
+ * </ol>
+ *
+ * On start, and whenever partitions are assigned, it seeks to the offsets in its database, so a
+ * crash anywhere (before, inside or after the transaction, before the Kafka commit) loses nothing
+ * and counts nothing twice. {@code GET /stats} serves the projection.
+ *
+ * <pre>java -cp ... io.edgeway.examples.stats.RequestStatsService BOOTSTRAP TOPIC DB_FILE HTTP_PORT [MAX_POLL_RECORDS]</pre>
  */
-public final class RequestStatsService {
-  private final RequestStats stats = new RequestStats(100_000);
-  private KafkaConsumer<String, String> consumer;
-  private HttpServer server;
+public final class RequestStatsService implements AutoCloseable {
+  /** v1 of request.completed, including newer revisions (extra fields, or a minor suffix such as v1.2). */
+  static final Pattern ACCEPTED = Pattern.compile("io\\.edgeway\\.request\\.completed\\.v1(\\.\\d+)?");
 
-  public Future<Integer> start(Vertx vertx, String bootstrap, String topic, String group, int port) {
-    consumer = KafkaConsumer.create(vertx, Map.of(
-        "bootstrap.servers", bootstrap, "group.id", group, "auto.offset.reset", "earliest",
-        "enable.auto.commit", "true",
-        "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
-        "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer"));
-    consumer.handler(this::onRecord);
-    server = vertx.createHttpServer().requestHandler(req -> req.response()
-        .putHeader("content-type", "application/json").end(stats.toJson().encode()));
-    return consumer.subscribe(topic).compose(v -> server.listen(port, "127.0.0.1")).map(HttpServer::actualPort);
-  }
+  private final StatsDatabase db;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final String topic;
+  private final HttpServer http;
+  private final Thread loop;
+  private volatile boolean running = true;
 
-  private void onRecord(KafkaConsumerRecord<String, String> record) {
-    String id = null;
-    String type = null;
-    for (KafkaHeader h : record.headers()) {
-      if (h.key().equals("ce_id")) {
-        id = h.value().toString();
-      } else if (h.key().equals("ce_type")) {
-        type = h.value().toString();
+  RequestStatsService(String bootstrap, String topic, Path dbFile, int httpPort, int maxPollRecords)
+      throws SQLException, IOException {
+    this.db = new StatsDatabase(dbFile);
+    this.topic = topic;
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "request-stats");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
+    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    this.http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 0);
+    http.createContext("/stats", exchange -> {
+      byte[] body;
+      int status = 200;
+      try {
+        body = db.toJson().toString().getBytes(StandardCharsets.UTF_8);
+      } catch (SQLException e) {
+        status = 500;
+        body = ("{\"error\":\"" + e.getMessage().replace("\"", "'") + "\"}").getBytes(StandardCharsets.UTF_8);
       }
-    }
-    JsonObject data;
+      exchange.getResponseHeaders().set("content-type", "application/json");
+      exchange.sendResponseHeaders(status, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    this.loop = new Thread(this::run, "request-stats-consumer");
+  }
+
+  int httpPort() {
+    return http.getAddress().getPort();
+  }
+
+  void start() {
+    http.start();
+    consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        // Resume from the database, not from Kafka's committed offsets: a crash between the
+        // transaction and the Kafka commit leaves Kafka behind.
+        try {
+          Map<Integer, Long> saved = db.offsets(topic);
+          for (TopicPartition tp : partitions) {
+            Long next = saved.get(tp.partition());
+            if (next != null) {
+              consumer.seek(tp, next);
+            }
+          }
+        } catch (SQLException e) {
+          throw new IllegalStateException("offsets from the database: " + e.getMessage(), e);
+        }
+      }
+    });
+    loop.start();
+  }
+
+  private void run() {
     try {
-      data = new JsonObject(record.value());
-    } catch (RuntimeException notJson) {
-      data = null;
+      while (running) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+        if (records.isEmpty()) {
+          continue;
+        }
+        List<StatsDatabase.Applied> events = new ArrayList<>(records.count());
+        Map<TopicPartition, Long> next = new HashMap<>();
+        int skipped = 0;
+        for (ConsumerRecord<String, byte[]> r : records) {
+          next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+          StatsDatabase.Applied e = decode(r);
+          if (e == null) {
+            skipped++;
+          } else {
+            events.add(e);
+          }
+        }
+        db.apply(events, skipped, next);
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        next.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
+        consumer.commitSync(commit);
+      }
+    } catch (WakeupException stopping) {
+      // close() woke the poll
+    } catch (SQLException | RuntimeException e) {
+      System.err.println("request-stats: consumer loop failed: " + e);
+      e.printStackTrace();
+      Runtime.getRuntime().halt(1); // restart from the database rather than run on half-broken
+    } finally {
+      consumer.close();
     }
-    if (id == null && data != null && "1.0".equals(data.getString("specversion"))) {
-      // structured content mode: the whole CloudEvent is the value
-      id = data.getString("id");
-      type = data.getString("type");
-      data = data.getJsonObject("data");
-    }
-    stats.accept(id, type, data);
   }
 
-  public Future<Void> stop() {
-    return server.close().compose(v -> consumer.close());
+  /** The event's effect, or null for a record to skip (another type, a newer major version, not a CloudEvent). */
+  static StatsDatabase.Applied decode(ConsumerRecord<String, byte[]> record) {
+    CloudEventRecord e = CloudEventRecord.of(record);
+    if (e.id() == null || e.type() == null || !ACCEPTED.matcher(e.type()).matches() || e.data() == null
+        || !e.data().isObject()) {
+      return null;
+    }
+    JsonNode data = e.data();
+    // Unknown fields (a newer revision of v1) are ignored: only what the projection needs is read.
+    String route = data.path("route").isTextual() ? data.get("route").asText() : "(no route)";
+    int status = data.path("status").asInt(0);
+    JsonNode total = data.path("timings").path("totalMs");
+    return new StatsDatabase.Applied(e.id(), route, status, total.isNumber() ? total.asDouble() : null);
   }
 
-  public static void main(String[] args) {
-    Vertx vertx = Vertx.vertx();
-    new RequestStatsService().start(vertx, args[0], args.length > 1 ? args[1] : "edgeway.requests", "request-stats",
-        args.length > 2 ? Integer.parseInt(args[2]) : 8090)
-        .onSuccess(port -> System.out.println("request-stats on http://127.0.0.1:" + port + "/stats"))
-        .onFailure(e -> {
-          System.err.println("request-stats: failed to start: " + e);
-          vertx.close();
-        });
+  @Override
+  public void close() throws Exception {
+    running = false;
+    consumer.wakeup();
+    loop.join(10_000);
+    http.stop(0);
+    db.close();
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 4) {
+      System.err.println("usage: RequestStatsService BOOTSTRAP TOPIC DB_FILE HTTP_PORT [MAX_POLL_RECORDS]");
+      System.exit(2);
+    }
+    RequestStatsService service = new RequestStatsService(args[0], args[1], Path.of(args[2]),
+        Integer.parseInt(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 500);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        service.close();
+      } catch (Exception e) {
+        System.err.println("request-stats: " + e);
+      }
+    }));
+    service.start();
+    System.out.println("request-stats on http://127.0.0.1:" + service.httpPort() + "/stats");
   }
 }
