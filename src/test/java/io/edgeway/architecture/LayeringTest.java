@@ -21,7 +21,7 @@ class LayeringTest {
       "io.edgeway.runtime..", "io.edgeway.server.."};
   private static final String[] FEATURES = {
       "io.edgeway.auth..", "io.edgeway.cache..", "io.edgeway.cors..", "io.edgeway.events..", "io.edgeway.headers..",
-      "io.edgeway.ratelimit..", "io.edgeway.resilience.."};
+      "io.edgeway.ratelimit..", "io.edgeway.resilience..", "io.edgeway.tracing.."};
 
   private static final JavaClasses MAIN_CLASSES = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
