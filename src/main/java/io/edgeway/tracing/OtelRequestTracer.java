@@ -36,6 +36,10 @@ final class OtelRequestTracer implements RequestTracer {
 
   @Override
   public RequestSpan start(DefaultExchange ex, TraceContext trace) {
+    if (trace.isContinued() && !TraceFlags.fromHex(trace.flags(), 0).isSampled()) {
+      // What the parent-based sampler would decide, without building a span to learn it.
+      return null;
+    }
     Context parent = Context.root();
     if (trace.isContinued()) {
       parent = parent.with(Span.wrap(SpanContext.createFromRemoteParent(trace.traceId(), trace.parentId(),
