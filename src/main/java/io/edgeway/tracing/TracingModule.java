@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
 public final class TracingModule implements GatewayModule {
   private static final Logger log = LoggerFactory.getLogger(TracingModule.class);
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
-  // Enough for the batch in flight to finish; shutdown then drops what is left.
-  private static final long SHUTDOWN_SECONDS = 10;
-
   private volatile SdkTracerProvider provider;
+  // The stop waits at most this long for the last export (the exporter retries an unreachable
+  // collector with backoff, which could otherwise hold the shutdown much longer).
+  private volatile long shutdownMillis;
 
   @Override
   public String name() {
@@ -56,6 +56,7 @@ public final class TracingModule implements GatewayModule {
     // The exporter's HttpClient and the processor's thread are made off the event loop.
     return context.vertx().executeBlocking(() -> provider(config, ids), false).map(p -> {
       provider = p;
+      shutdownMillis = config.timeout().toMillis();
       context.runtime().tracer(new OtelRequestTracer(p.get("io.edgeway"), ids, Clock.getDefault()));
       context.runtime().addObserver((exchange, outcome) -> {
         RequestSpan span = exchange.get(RequestSpan.KEY);
@@ -104,7 +105,9 @@ public final class TracingModule implements GatewayModule {
       }
       promise.tryComplete();
     });
-    // The SDK bounds the export by the configured timeout; this is a last resort.
-    return promise.future().timeout(SHUTDOWN_SECONDS, TimeUnit.SECONDS).recover(e -> Future.succeededFuture());
+    return promise.future().timeout(shutdownMillis, TimeUnit.MILLISECONDS).recover(e -> {
+      log.warn("tracing: the last export did not finish within {} ms; remaining spans dropped", shutdownMillis);
+      return Future.succeededFuture();
+    });
   }
 }

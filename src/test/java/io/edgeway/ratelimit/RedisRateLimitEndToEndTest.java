@@ -218,6 +218,9 @@ class RedisRateLimitEndToEndTest {
             assertThat(redisSpan.attributes()).containsEntry("db.system.name", "redis")
                 .containsEntry("edgeway.rate_limit.consumed", "true").doesNotContainKey("error.type");
           });
+      // Stopped while its collector is still there (the last export would otherwise retry).
+      gateway.close();
+      gateways.remove(gateway);
     }
   }
 
