@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.edgeway.exchange.RequestSpan;
+import io.edgeway.exchange.SpanHandle;
 import io.edgeway.spi.Exchange;
 import io.edgeway.spi.FilterChain;
 import io.edgeway.spi.GatewayFilter;
@@ -144,7 +146,14 @@ final class JwtFilter implements GatewayFilter {
       // back on this exchange's event loop.
       Context context = Vertx.currentContext();
       Promise<GatewayResponse> promise = Promise.promise();
+      // What this request waits for, as a child span when it is traced. The fetch itself may be
+      // shared (single flight) or skipped (rate-limited); "changed" tells whether new keys came.
+      SpanHandle span = RequestSpan.child(exchange, "jwks fetch")
+          .attribute("url.full", rejected.provider().config().jwksUrl())
+          .attribute("edgeway.jwt.provider", rejected.provider().name());
       rejected.provider().refetchForUnknownKey().onComplete(ar -> {
+        span.attribute("edgeway.jwks.changed", ar.succeeded() && ar.result() ? "true" : "false");
+        span.end(ar.succeeded() ? null : ar.cause().getClass().getSimpleName());
         Runnable retry = () -> complete(exchange, chain, token, key,
             TokenVerifier.verify(token, providers, clock.millis()), false).onComplete(promise);
         if (context == null || Vertx.currentContext() == context) {

@@ -31,7 +31,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  *
  * <p>Rules:
  * <ul>
- *   <li>A record component {@code maxEntrySize} reads the key {@code max-entry-size}; an unknown
+ *   <li>A record component {@code maxEntrySize} reads the key {@code max-entry-size} ({@link YamlKey}
+ *       names a key that does not follow, such as {@code sample-2xx}); an unknown
  *       key is an error that lists the known keys and suggests the nearest one.
  *   <li>An absent key (or an explicit null such as {@code key:} or {@code key: ~}) binds as
  *       {@code null}, so the compact constructor applies the default. A primitive component or one
@@ -540,7 +541,8 @@ public final class Binder {
       Class<?>[] parameterTypes = new Class<?>[recordComponents.length];
       for (int i = 0; i < recordComponents.length; i++) {
         RecordComponent rc = recordComponents[i];
-        String key = ScalarParsers.kebab(rc.getName());
+        YamlKey explicit = rc.getAnnotation(YamlKey.class);
+        String key = explicit != null ? explicit.value() : ScalarParsers.kebab(rc.getName());
         boolean required = rc.getType().isPrimitive() || rc.isAnnotationPresent(Required.class);
         list.add(new Component(key, rc.getGenericType(), required));
         byKey.put(key, i);

@@ -59,7 +59,11 @@ public final class DefaultExchange implements Exchange {
     return traceId;
   }
 
-  /** The {@code traceparent} to send upstream: same trace, the gateway's span as parent. */
+  /**
+   * The {@code traceparent} the dispatcher puts on the upstream request: same trace, the gateway's
+   * span as parent. When the request is traced, each upstream attempt replaces it with one naming
+   * that attempt's CLIENT span ({@link RequestSpan}).
+   */
   public String upstreamTraceparent() {
     return upstreamTraceparent;
   }

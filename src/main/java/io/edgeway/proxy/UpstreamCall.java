@@ -3,6 +3,8 @@ package io.edgeway.proxy;
 import static java.util.Objects.requireNonNull;
 
 import io.edgeway.exchange.DefaultExchange;
+import io.edgeway.exchange.RequestSpan;
+import io.edgeway.exchange.SpanHandle;
 import io.edgeway.http.BodyFraming;
 import io.edgeway.http.HopByHopHeaders;
 import io.edgeway.spi.AttributeKey;
@@ -45,6 +47,8 @@ public final class UpstreamCall implements FilterChain {
    */
   static final int BUFFERED_BODY_LIMIT = 16 * 1024;
 
+  private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
+
   private final Vertx vertx;
   private final Upstream upstream;
   private final boolean preserveHost;
@@ -68,13 +72,15 @@ public final class UpstreamCall implements FilterChain {
     }
     GatewayRequest request = ex.request();
     Integer attempts = ex.get(StandardAttributes.ATTEMPTS);
-    ex.put(StandardAttributes.ATTEMPTS, attempts == null ? 1 : attempts + 1);
+    int attempt = attempts == null ? 1 : attempts + 1;
+    ex.put(StandardAttributes.ATTEMPTS, attempt);
     ex.put(StandardAttributes.UPSTREAM_TARGET, target.url());
 
     MultiMap headers = request.headers();
     if (!preserveHost) {
       headers.set(HttpHeaders.HOST, target.hostHeader());
     }
+    SpanHandle span = attemptSpan(ex, request, target, attempt, headers);
     String query = request.upstreamQuery();
     Long attemptTimeout = ex.get(ATTEMPT_TIMEOUT_MILLIS);
     RequestOptions options = new RequestOptions()
@@ -113,6 +119,7 @@ public final class UpstreamCall implements FilterChain {
               log.warn("route {} request {}: TLS with {} failed: {}", ex.routeId(), ex.requestId(), target,
                   String.valueOf(UpstreamFailure.tlsCause(cause)));
             }
+            span.end(failure.code());
             if (failure != UpstreamFailure.BUSY.exception() && failure.status() >= 500) {
               // A saturated local pool, or a client body that failed (4xx), says nothing
               // about the target's health.
@@ -121,6 +128,8 @@ public final class UpstreamCall implements FilterChain {
             return Future.failedFuture(failure);
           }
           HttpClientResponse response = ar.result().response();
+          span.attribute("http.response.status_code", response.statusCode());
+          span.end(response.statusCode() >= 400 ? Integer.toString(response.statusCode()) : null);
           if (response.statusCode() >= 500) {
             monitor.attemptFailed(target);
           } else {
@@ -131,6 +140,23 @@ public final class UpstreamCall implements FilterChain {
           }
           return toGatewayResponse(response, ar.result().bodyIdle());
         });
+  }
+
+  /**
+   * The CLIENT span of this attempt when the request is traced: the upstream gets a
+   * {@code traceparent} naming it (replacing the one the dispatcher set, or a previous attempt's),
+   * so each attempt, retries included, is the parent of what the upstream records.
+   */
+  private static SpanHandle attemptSpan(
+      DefaultExchange ex, GatewayRequest request, UpstreamTarget target, int attempt, MultiMap headers) {
+    RequestSpan traced = ex.get(RequestSpan.KEY);
+    if (traced == null) {
+      return SpanHandle.NONE;
+    }
+    SpanHandle span = traced.startUpstreamAttempt(request.method().name(), target.url(), target.host(), target.port(),
+        request.upstreamPath(), attempt);
+    headers.set(TRACEPARENT, span.traceparent());
+    return span;
   }
 
   private static <T> Future<T> closeAndFail(ConnectionPool.Pooled pooled, Throwable cause) {

@@ -1,5 +1,7 @@
 package io.edgeway.ratelimit;
 
+import io.edgeway.exchange.RequestSpan;
+import io.edgeway.exchange.SpanHandle;
 import io.edgeway.spi.Exchange;
 import io.edgeway.spi.FilterChain;
 import io.edgeway.spi.GatewayException;
@@ -78,10 +80,20 @@ final class RateLimitFilter implements GatewayFilter {
       return decide(exchange, chain, local.tryConsume(key, cost), false);
     }
     Context context = Vertx.currentContext();
+    // A child span of a traced request for the Redis round trip (SpanHandle.NONE otherwise).
+    SpanHandle span = RequestSpan.child(exchange, "redis rate-limit")
+        .attribute("db.system.name", "redis")
+        .attribute("server.address", store.address());
     return store.tryConsume(key, policy.configuration(), cost, verbose, context)
-        .transform(ar -> ar.succeeded()
-            ? decide(exchange, chain, ar.result(), false)
-            : storeFailed(exchange, chain, key));
+        .transform(ar -> {
+          if (ar.failed()) {
+            span.end("rate_limit_store_unavailable");
+            return storeFailed(exchange, chain, key);
+          }
+          span.attribute("edgeway.rate_limit.consumed", ar.result().consumed() ? "true" : "false");
+          span.end(null);
+          return decide(exchange, chain, ar.result(), false);
+        });
   }
 
   private Future<GatewayResponse> storeFailed(Exchange exchange, FilterChain chain, String key) {

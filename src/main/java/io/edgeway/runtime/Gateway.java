@@ -1,6 +1,7 @@
 package io.edgeway.runtime;
 
 import io.edgeway.admin.AdminServer;
+import io.edgeway.config.AccessLogConfig;
 import io.edgeway.config.ConfigException;
 import io.edgeway.config.GatewayConfig;
 import io.edgeway.config.LoadedConfig;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,14 +49,17 @@ public final class Gateway {
   private final List<CertificateReloader> reloaders;
   private final ConfigReloader reloader;
   private final ConfigWatcher watcher;
+  private final AtomicReference<AccessLogFile> accessLogFile;
 
   private Gateway(Vertx vertx, GatewayRuntime runtime, ServerSettings settings, List<GatewayVerticle> verticles,
       List<String> deployments, AdminServer admin, DemoUpstream demo, int adminPort, List<GatewayModule> modules,
-      List<CertificateReloader> reloaders, ConfigReloader reloader, ConfigWatcher watcher) {
+      List<CertificateReloader> reloaders, ConfigReloader reloader, ConfigWatcher watcher,
+      AtomicReference<AccessLogFile> accessLogFile) {
     this.modules = List.copyOf(modules);
     this.reloaders = List.copyOf(reloaders);
     this.reloader = reloader;
     this.watcher = watcher;
+    this.accessLogFile = accessLogFile;
     this.vertx = vertx;
     this.runtime = runtime;
     this.settings = settings;
@@ -121,7 +126,7 @@ public final class Gateway {
     services.register(StateEvents.class, new LoggingStateEvents());
     // The runtime starts with an empty table; the compiled snapshot is swapped in before listening.
     GatewayRuntime runtime = new GatewayRuntime(RouteSnapshot.empty(source));
-    runtime.addObserver(new AccessLog());
+    AtomicReference<AccessLogFile> accessLogFile = new AtomicReference<>();
     AdminServer admin = config.admin().enabled() ? new AdminServer(vertx, runtime, config.admin().token()) : null;
     ConfigReloader reloader = new ConfigReloader(vertx, registry, modules, services, runtime, origin, loaded,
         settings.instances());
@@ -137,7 +142,8 @@ public final class Gateway {
     AtomicInteger connections = new AtomicInteger();
     List<GatewayVerticle> verticles = new ArrayList<>();
     List<String> deployments = new ArrayList<>();
-    return startModules(modules, context, started)
+    return startAccessLog(vertx, config.accessLog(), runtime, accessLogFile)
+        .compose(v -> startModules(modules, context, started))
         .compose(v -> {
           try {
             RouteSnapshot compiled = new RouteCompiler(vertx, registry, services, settings.instances())
@@ -174,7 +180,7 @@ public final class Gateway {
                       "trigger", "start")));
               ConfigWatcher watcher = watching ? watch(origin, config, reloader) : null;
               Gateway gateway = new Gateway(vertx, runtime, settings, verticles, deployments, admin, demo, adminPort,
-                  started, reloaders, reloader, watcher);
+                  started, reloaders, reloader, watcher, accessLogFile);
               log.info("edgeway listening on {} ({} event loops, {} routes){}", describe(listeners, gateway),
                   settings.instances(), snapshot.routes().size(),
                   admin == null ? "" : ", admin on " + config.admin().host() + ":" + adminPort);
@@ -193,7 +199,9 @@ public final class Gateway {
           if (demo != null) {
             stops.add(demo.stop());
           }
-          return Future.join(stops).transform(x -> Future.failedFuture(failure));
+          return Future.join(stops)
+              .transform(x -> closeAccessLog(vertx, accessLogFile))
+              .transform(x -> Future.failedFuture(failure));
         });
   }
 
@@ -207,6 +215,40 @@ public final class Gateway {
           e.toString());
       return null;
     }
+  }
+
+  /**
+   * The access log first, so every request is logged from the first one: stdout through
+   * logback.xml's asynchronous appender, or a file opened here off the event loop.
+   */
+  private static Future<Void> startAccessLog(
+      Vertx vertx, AccessLogConfig config, GatewayRuntime runtime, AtomicReference<AccessLogFile> opened) {
+    if (!config.enabled()) {
+      return Future.succeededFuture();
+    }
+    if (config.output() == AccessLogConfig.Output.STDOUT) {
+      runtime.addObserver(AccessLog.toStdout(config));
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> AccessLogFile.open(config.file()), false).map(file -> {
+      opened.set(file);
+      runtime.addObserver(file.accessLog(config));
+      log.info("access log: {} (rolled at {}{}, {} kept)", config.file().path(), config.file().maxSize(),
+          config.file().daily() ? " and daily" : "", config.file().maxHistory());
+      return null;
+    });
+  }
+
+  /** Drains and closes the access-log file, if any (off the event loop: the drain waits). */
+  private static Future<Void> closeAccessLog(Vertx vertx, AtomicReference<AccessLogFile> opened) {
+    AccessLogFile file = opened.getAndSet(null);
+    if (file == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      file.close();
+      return null;
+    }, false);
   }
 
   private static Future<Void> startModules(
@@ -359,7 +401,8 @@ public final class Gateway {
         })
         .transform(x -> {
           runtime.snapshot().close();
-          return Future.succeededFuture();
+          // Last: the requests that finished during the drain are logged.
+          return closeAccessLog(vertx, accessLogFile);
         });
   }
 

@@ -23,6 +23,7 @@ public final class GatewayRuntime {
   private volatile boolean ready;
   private final ConfigReloadStats reloadStats;
   private final UpstreamResources upstreamResources = new UpstreamResources();
+  private volatile RequestTracer tracer = RequestTracer.NONE;
 
   public GatewayRuntime(RouteSnapshot initial) {
     this.snapshot = new AtomicReference<>(requireNonNull(initial, "initial"));
@@ -46,6 +47,16 @@ public final class GatewayRuntime {
   /** Installs a new snapshot and returns the previous one (to be closed once drained). */
   public RouteSnapshot swap(RouteSnapshot next) {
     return snapshot.getAndSet(requireNonNull(next, "next"));
+  }
+
+  /** The tracer every request asks first; {@link RequestTracer#NONE} unless a module installed one. */
+  public RequestTracer tracer() {
+    return tracer;
+  }
+
+  /** Installs the tracer (at start-up, before the listeners open). */
+  public void tracer(RequestTracer tracer) {
+    this.tracer = requireNonNull(tracer, "tracer");
   }
 
   public void addObserver(ExchangeObserver observer) {

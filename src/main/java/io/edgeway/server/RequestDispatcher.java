@@ -3,6 +3,7 @@ package io.edgeway.server;
 import io.edgeway.exchange.DefaultExchange;
 import io.edgeway.exchange.DefaultGatewayRequest;
 import io.edgeway.exchange.ProblemResponses;
+import io.edgeway.exchange.RequestSpan;
 import io.edgeway.http.BodyFraming;
 import io.edgeway.http.CanonicalPath;
 import io.edgeway.http.EdgeRejection;
@@ -17,6 +18,7 @@ import io.edgeway.routing.RouteMatch;
 import io.edgeway.runtime.CompiledRoute;
 import io.edgeway.runtime.ExchangeObserver;
 import io.edgeway.runtime.GatewayRuntime;
+import io.edgeway.runtime.RequestTracer;
 import io.edgeway.spi.Body;
 import io.edgeway.spi.ExchangeOutcome;
 import io.edgeway.spi.GatewayException;
@@ -185,8 +187,8 @@ final class RequestDispatcher {
     Map<String, String> params = found.params().asMap();
     DefaultGatewayRequest request = new DefaultGatewayRequest(method, path, found.upstreamPath(path),
         req.query(), host, scheme, clientIp, params, headers, body);
-    DefaultExchange ex = new DefaultExchange(requestId, trace.traceId(), upstreamTraceparent, route.id(), request,
-        req, loopIndex, start);
+    DefaultExchange ex = traced(new DefaultExchange(requestId, trace.traceId(), upstreamTraceparent, route.id(), request,
+        req, loopIndex, start), trace);
     if (listener.clientCertificates()) {
       List<X509Certificate> certificates = clientCertificates(req);
       if (certificates != null) {
@@ -434,8 +436,23 @@ final class RequestDispatcher {
     String peer = peerOf(req);
     DefaultGatewayRequest request = new DefaultGatewayRequest(req.method(), path, path, req.query(), host,
         req.scheme(), settings.clientIpResolver().resolve(peer, req.headers()), Map.of(), req.headers(), Body.empty());
-    return new DefaultExchange(requestId, trace.traceId(), trace.childTraceparent(), routeId, request, req, loopIndex,
-        start);
+    return traced(new DefaultExchange(requestId, trace.traceId(), trace.childTraceparent(), routeId, request, req,
+        loopIndex, start), trace);
+  }
+
+  /**
+   * Starts the request's SERVER span when a tracer is installed and samples it; the tracing
+   * module's observer ends it. Without a tracer: one volatile read, no span object.
+   */
+  private DefaultExchange traced(DefaultExchange ex, TraceContext trace) {
+    RequestTracer tracer = runtime.tracer();
+    if (tracer != RequestTracer.NONE) {
+      RequestSpan span = tracer.start(ex, trace);
+      if (span != null) {
+        ex.put(RequestSpan.KEY, span);
+      }
+    }
+    return ex;
   }
 
   /** The connection's guard; a throwaway one when the sweeper already dropped it (closing anyway). */

@@ -21,7 +21,8 @@ class LayeringTest {
       "io.edgeway.runtime..", "io.edgeway.server..", "io.edgeway.tls.."};
   private static final String[] FEATURES = {
       "io.edgeway.auth..", "io.edgeway.cache..", "io.edgeway.cors..", "io.edgeway.events..", "io.edgeway.headers..",
-      "io.edgeway.metrics..", "io.edgeway.mtls..", "io.edgeway.ratelimit..", "io.edgeway.resilience.."};
+      "io.edgeway.metrics..", "io.edgeway.mtls..", "io.edgeway.ratelimit..", "io.edgeway.resilience..",
+      "io.edgeway.tracing.."};
 
   private static final JavaClasses MAIN_CLASSES = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -182,6 +182,26 @@ class EventsJournalOnlyTest {
   }
 
   @Test
+  void theEventsTraceIdIsTheTraceOfTheExportedSpans() throws Exception {
+    String trace = "7bf92f3577b34da6a3ce929d0e0e4736";
+    try (io.edgeway.testing.OtlpReceiver receiver = io.edgeway.testing.OtlpReceiver.start(vertx)) {
+      HttpClient client = vertx.createHttpClient();
+      try (TestGateway g = TestGateway.start(vertx, "tracing: { endpoint: \"" + receiver.endpoint()
+          + "\", export-interval: 50ms }\n" + yaml("1MiB"))) {
+        int status = OnContext.await(vertx, () -> client.request(HttpMethod.GET, g.port(), "127.0.0.1", "/r/t")
+            .compose(req -> req.putHeader("traceparent", "00-" + trace + "-00f067aa0ba902b7-01").send()
+                .compose(resp -> resp.body().map(b -> resp.statusCode()))), 20);
+        assertThat(status).isEqualTo(200);
+        assertThat(receiver.awaitTrace(trace, 2)).hasSize(2);
+      }
+    }
+    List<JsonObject> requests = Journal.readAll(tempDir.resolve("journal")).stream()
+        .filter(e -> e.type().equals(RequestEvents.TYPE))
+        .map(e -> new JsonObject(new String(e.data(), java.nio.charset.StandardCharsets.UTF_8))).toList();
+    assertThat(requests).singleElement().satisfies(e -> assertThat(e.getString("traceId")).isEqualTo(trace));
+  }
+
+  @Test
   void aBodyWithBrokenChunkedFramingIsOneEventWithItsFourHundred() throws Exception {
     try (TestGateway g = TestGateway.start(vertx, yaml("1MiB"))) {
       io.edgeway.testing.RawHttp.RawResponse r = io.edgeway.testing.RawHttp.send(g.port(),

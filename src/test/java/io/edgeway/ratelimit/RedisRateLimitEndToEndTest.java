@@ -2,6 +2,7 @@ package io.edgeway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.edgeway.testing.OtlpReceiver;
 import io.edgeway.testing.RecordingStateEvents;
 import io.edgeway.testing.TestGateway;
 import io.edgeway.testing.TestUpstream;
@@ -196,6 +197,32 @@ class RedisRateLimitEndToEndTest {
       for (RedisServer node : nodes) {
         node.close();
       }
+    }
+  }
+
+  @Test
+  void aTracedRequestRecordsTheRedisRoundTripAsAChildSpan() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start(vertx)) {
+      TestGateway gateway = start("tracing: { endpoint: \"" + receiver.endpoint() + "\", export-interval: 50ms }\n"
+          + limitedPerClient("{ url: \"" + redis.uri() + "\", timeout: 2s }", 5));
+      awaitConnected(new GatewayClient(vertx, gateway.adminPort()));
+      String trace = "5bf92f3577b34da6a3ce929d0e0e4736";
+      GatewayClient.Reply reply = new GatewayClient(vertx, gateway.port())
+          .send("/api/x", "X-Client", "a", "traceparent", "00-" + trace + "-00f067aa0ba902b7-01")
+          .await(20, TimeUnit.SECONDS);
+      assertThat(reply.status()).isEqualTo(200);
+      List<OtlpReceiver.ReceivedSpan> spans = receiver.awaitTrace(trace, 3);
+      OtlpReceiver.ReceivedSpan server = spans.stream()
+          .filter(s -> s.kind() == io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER).findFirst().orElseThrow();
+      assertThat(spans).filteredOn(s -> s.name().equals("redis rate-limit")).singleElement()
+          .satisfies(redisSpan -> {
+            assertThat(redisSpan.parentSpanId()).isEqualTo(server.spanId());
+            assertThat(redisSpan.attributes()).containsEntry("db.system.name", "redis")
+                .containsEntry("edgeway.rate_limit.consumed", "true").doesNotContainKey("error.type");
+          });
+      // Stopped while its collector is still there (the last export would otherwise retry).
+      gateway.close();
+      gateways.remove(gateway);
     }
   }
 

@@ -1,7 +1,9 @@
 package io.edgeway.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.edgeway.config.AccessLogConfig;
 import io.edgeway.exchange.DefaultExchange;
 import io.edgeway.exchange.DefaultGatewayRequest;
 import io.edgeway.spi.Body;
@@ -12,6 +14,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +71,50 @@ class AccessLogTest {
     ex.request().upstreamQuery("page=2");
     JsonObject line = line(new AccessLog(() -> 0), ex, new ExchangeOutcome(200, null, 0, 0, 1, false));
     assertThat(line.getString("query")).isEqualTo("page=2");
+  }
+
+  @Test
+  void onlyTheSelectedFieldsAreWrittenInTheDocumentedOrder() {
+    AccessLogConfig config = new AccessLogConfig(null, null, null, List.of("status", "traceId", "time"), null);
+    List<String> lines = new ArrayList<>();
+    new AccessLog(config, () -> true, lines::add, () -> 0, () -> 0.5).completed(exchange(null, null),
+        new ExchangeOutcome(200, null, 0, 0, 1, false));
+    assertThat(lines).containsExactly("{\"time\":\"1970-01-01T00:00:00.000Z\",\"traceId\":\"" + "0".repeat(32)
+        + "\",\"status\":200}");
+  }
+
+  @Test
+  void sample2xxKeepsThatFractionOfLinesBelow400AndEveryErrorOrAbort() {
+    AccessLogConfig config = new AccessLogConfig(null, null, null, List.of("status"), 0.25);
+    double[] next = {0.0};
+    List<String> lines = new ArrayList<>();
+    AccessLog accessLog = new AccessLog(config, () -> true, lines::add, () -> 0, () -> next[0]);
+    next[0] = 0.24;
+    accessLog.completed(exchange(null, null), new ExchangeOutcome(200, null, 0, 0, 1, false));
+    next[0] = 0.25;
+    accessLog.completed(exchange(null, null), new ExchangeOutcome(304, null, 0, 0, 1, false));
+    accessLog.completed(exchange(null, null), new ExchangeOutcome(404, "no_route", 0, 0, 1, false));
+    accessLog.completed(exchange(null, null), new ExchangeOutcome(502, "upstream_unreachable", 0, 0, 1, false));
+    accessLog.completed(exchange(null, null), new ExchangeOutcome(200, null, 0, 0, 1, true));
+    assertThat(lines).containsExactly("{\"status\":200}", "{\"status\":404}", "{\"status\":502}", "{\"status\":200}");
+  }
+
+  @Test
+  void sample2xxOfZeroDropsEverySuccessWithoutDrawing() {
+    AccessLogConfig config = new AccessLogConfig(null, null, null, null, 0.0);
+    List<String> lines = new ArrayList<>();
+    new AccessLog(config, () -> true, lines::add, () -> 0, () -> {
+      throw new AssertionError("no draw needed");
+    }).completed(exchange(null, null), new ExchangeOutcome(200, null, 0, 0, 1, false));
+    assertThat(lines).isEmpty();
+  }
+
+  @Test
+  void sample2xxMustBeAFraction() {
+    assertThatThrownBy(() -> new AccessLogConfig(null, null, null, null, 1.5))
+        .hasMessage("sample-2xx: 1.5 (expected: a fraction from 0 to 1)");
+    assertThatThrownBy(() -> new AccessLogConfig(null, null, null, List.of(), null))
+        .hasMessageStartingWith("fields: [] (expected: at least one of time, requestId");
   }
 
   @Test
