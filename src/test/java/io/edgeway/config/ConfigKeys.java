@@ -78,7 +78,8 @@ final class ConfigKeys {
     }
     Object defaults = defaults(type);
     for (RecordComponent component : type.getRecordComponents()) {
-      String key = join(path, ScalarParsers.kebab(component.getName()));
+      YamlKey explicit = component.getAnnotation(YamlKey.class);
+      String key = join(path, explicit != null ? explicit.value() : ScalarParsers.kebab(component.getName()));
       Object value = null;
       if (defaults != null) {
         try {
