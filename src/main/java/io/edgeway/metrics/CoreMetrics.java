@@ -6,6 +6,8 @@ import io.edgeway.proxy.PoolStats;
 import io.edgeway.proxy.Upstream;
 import io.edgeway.proxy.UpstreamTarget;
 import io.edgeway.runtime.CompiledRoute;
+import io.edgeway.runtime.ConfigReloadStats;
+import io.edgeway.runtime.ConfigVersion;
 import io.edgeway.runtime.GatewayRuntime;
 import io.edgeway.runtime.MetricSink;
 import io.edgeway.runtime.MetricSource;
@@ -52,6 +54,10 @@ final class CoreMetrics implements MetricSource {
     sink.gauge("edgeway_routes", "Routes in the running configuration", snapshot.routes().size());
     sink.gauge("edgeway_config_loaded_timestamp_seconds", "When the running configuration was loaded (Unix time)",
         snapshot.loadedAt().toEpochMilli() / 1000.0);
+    ConfigReloadStats reloads = runtime.reloadStats();
+    String help = "Configuration reloads by result (file change, SIGHUP, POST /config/reload)";
+    sink.counter("edgeway_config_reloads_total", help, reloads.successes(), "result", "success");
+    sink.counter("edgeway_config_reloads_total", help, reloads.failures(), "result", "failure");
   }
 
   /**
@@ -60,13 +66,13 @@ final class CoreMetrics implements MetricSource {
    * published contract.
    */
   void appendInfo(StringBuilder text) {
-    // HOOK(reload): the running version (content hash) belongs to the config-reload work, which
-    // also owns edgeway_config_reloads_total{result} (as a MetricSource); until it lands, the
-    // source alone is exported and the reload counters are absent (docs/metrics.md).
+    ConfigVersion running = runtime.reloadStats().running();
     text.append("# HELP edgeway_config_info Always 1; the labels describe the running configuration\n")
         .append("# TYPE edgeway_config_info gauge\n")
-        .append("edgeway_config_info{source=\"");
-    escapeLabelValue(text, runtime.snapshot().source());
+        .append("edgeway_config_info{version=\"");
+    escapeLabelValue(text, running.hash());
+    text.append("\",source=\"");
+    escapeLabelValue(text, running.source());
     text.append("\"} 1.0\n");
   }
 

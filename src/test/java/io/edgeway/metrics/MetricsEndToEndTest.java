@@ -113,7 +113,10 @@ class MetricsEndToEndTest {
     assertThat(m.value("edgeway_events_total", "stage", "created")).isGreaterThanOrEqualTo(7.0);
     assertThat(m.value("edgeway_events_total", "stage", "dropped")).isZero();
     assertThat(m.value("edgeway_events_journal_bytes")).isNotNull();
-    assertThat(m.value("edgeway_config_info", "source", "test.yaml")).isEqualTo(1.0);
+    String version = gateway.gateway().runtime().reloadStats().running().hash();
+    assertThat(m.value("edgeway_config_info", "version", version, "source", "test.yaml")).isEqualTo(1.0);
+    assertThat(m.value("edgeway_config_reloads_total", "result", "success")).isZero();
+    assertThat(m.value("edgeway_config_reloads_total", "result", "failure")).isZero();
     assertThat(m.value("edgeway_routes")).isEqualTo(2.0);
     assertThat(m.has("jvm_memory_used_bytes")).isTrue();
     assertThat(m.has("jvm_gc_pause_seconds_count") || m.has("jvm_gc_memory_allocated_bytes_total")).isTrue();
