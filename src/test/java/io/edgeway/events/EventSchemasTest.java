@@ -51,8 +51,9 @@ class EventSchemasTest {
   }
 
   /**
-   * The data of the state events whose publishers need a failing Redis or JWKS endpoint, as those
-   * publishers build it (RateLimitModule, JwtProvider); the others are validated from real events
+   * The data of the state events whose publishers need a failing Redis or JWKS endpoint or
+   * changing certificate files, as those publishers build it (RateLimitModule, JwtProvider,
+   * CertificateReloader); the others are validated from real events
    * by the end-to-end tests.
    */
   @Test
@@ -63,7 +64,10 @@ class EventSchemasTest {
         "io.edgeway.jwks.updated.v1", "{\"subject\":\"idp\",\"url\":\"https://idp/jwks\",\"keys\":2,\"reason\":\"start-up\"}",
         "io.edgeway.jwks.recovered.v1", "{\"subject\":\"idp\",\"url\":\"https://idp/jwks\"}",
         "io.edgeway.jwks.refresh-failed.v1",
-        "{\"subject\":\"idp\",\"url\":\"https://idp/jwks\",\"error\":\"timeout\",\"keysLoaded\":true}");
+        "{\"subject\":\"idp\",\"url\":\"https://idp/jwks\",\"error\":\"timeout\",\"keysLoaded\":true}",
+        "io.edgeway.tls.reloaded.v1", "{\"subject\":\"server.tls\",\"names\":[\"example.com\"]}",
+        "io.edgeway.tls.reload-failed.v1",
+        "{\"subject\":\"server.tls\",\"error\":\"server.tls.certificates[0].key-file: site.key (expected: ...)\"}");
     for (Map.Entry<String, String> e : samples.entrySet()) {
       EventsTestSupport.assertSchemaValid(e.getKey(), EventsTestSupport.JSON.readTree(e.getValue()));
     }

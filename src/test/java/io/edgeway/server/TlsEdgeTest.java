@@ -240,7 +240,7 @@ class TlsEdgeTest {
       assertThat(log.messages()).anySatisfy(m -> assertThat(m)
           .contains("server.tls.certificates[0].key-file: " + files[1]).contains("keeping the certificates in use"));
     }
-    assertThat(events.await("tls.reload_failed", 10).data().get("error").toString())
+    assertThat(events.await("tls.reload-failed", 10).data().get("error").toString())
         .contains("server.tls.certificates[0].key-file");
     assertThat(TlsClient.get(port, "new.example.test", null, "h", "/open/x").serverName())
         .contains("CN=new.example.test");

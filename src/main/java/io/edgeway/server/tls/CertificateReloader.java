@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * (a renewal that renames files into place may keep them). A changed set that does not load (a
  * half-written file, a key that is not the certificate's) keeps the certificates in use and is
  * reported like a bad configuration: logged with the key path and file, published as a
- * {@code tls.reload_failed} state event, and shown by {@code GET /tls}; it is reported again
+ * {@code tls.reload-failed} state event, and shown by {@code GET /tls}; it is reported again
  * only when the error changes.
  */
 public final class CertificateReloader {
@@ -98,7 +98,7 @@ public final class CertificateReloader {
       log.error("{}; keeping the certificates in use", message);
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("error", message);
-      events.publish("tls.reload_failed", tls.keyPath(), data);
+      events.publish("tls.reload-failed", tls.keyPath(), data);
     }
     return Future.succeededFuture(false);
   }
