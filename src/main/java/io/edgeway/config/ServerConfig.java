@@ -13,6 +13,7 @@ import java.util.List;
  * @param trustedProxies networks whose {@code X-Forwarded-For} is believed; default none
  * @param shutdownGrace how long in-flight requests may finish on shutdown; default 30s
  * @param limits client limits; default {@link LimitsConfig#defaults()}
+ * @param http2 HTTP/2 on this listener; default {@link Http2Config#defaults()} (off)
  */
 public record ServerConfig(
     String host,
@@ -20,7 +21,8 @@ public record ServerConfig(
     Integer instances,
     List<Cidr> trustedProxies,
     Duration shutdownGrace,
-    LimitsConfig limits) {
+    LimitsConfig limits,
+    Http2Config http2) {
 
   public ServerConfig {
     host = host == null ? "0.0.0.0" : ComponentChecks.host("host", host);
@@ -29,11 +31,19 @@ public record ServerConfig(
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(30) : ComponentChecks.notNegative("shutdown-grace", shutdownGrace);
     limits = limits == null ? LimitsConfig.defaults() : limits;
+    http2 = http2 == null ? Http2Config.defaults() : http2;
+  }
+
+  /** A listener without an {@code http2} block. */
+  public ServerConfig(
+      String host, Integer port, Integer instances, List<Cidr> trustedProxies, Duration shutdownGrace,
+      LimitsConfig limits) {
+    this(host, port, instances, trustedProxies, shutdownGrace, limits, null);
   }
 
   /** All defaults. */
   public static ServerConfig defaults() {
-    return new ServerConfig(null, null, null, null, null, null);
+    return new ServerConfig(null, null, null, null, null, null, null);
   }
 
   /** True when a connection from {@code address} (4 or 16 bytes) comes from a trusted proxy. */

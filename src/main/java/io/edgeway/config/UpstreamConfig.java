@@ -14,6 +14,9 @@ import java.util.List;
  * @param pool default {@link PoolConfig#defaults()}
  * @param healthCheck active health checks; default none
  * @param outlierDetection passive outlier ejection; default none
+ * @param protocol how targets are spoken to; default {@link UpstreamProtocol#HTTP1}; {@code h2c}
+ *     needs {@code http://} targets; {@code h2} (ALPN over TLS) is refused until upstream TLS
+ *     verification lands
  */
 public record UpstreamConfig(
     @Required List<TargetConfig> targets,
@@ -22,7 +25,8 @@ public record UpstreamConfig(
     TimeoutsConfig timeouts,
     PoolConfig pool,
     HealthCheckConfig healthCheck,
-    OutlierDetectionConfig outlierDetection) {
+    OutlierDetectionConfig outlierDetection,
+    UpstreamProtocol protocol) {
 
   public UpstreamConfig {
     requireNonNull(targets, "targets");
@@ -41,12 +45,32 @@ public record UpstreamConfig(
     }
     timeouts = timeouts == null ? TimeoutsConfig.defaults() : timeouts;
     pool = pool == null ? PoolConfig.defaults() : pool;
+    protocol = protocol == null ? UpstreamProtocol.HTTP1 : protocol;
+    if (protocol == UpstreamProtocol.H2) {
+      throw new IllegalArgumentException("protocol: h2 (expected: http1 or h2c; h2 over TLS comes with verified "
+          + "upstream TLS, until then use h2c to an http:// target)");
+    }
+    if (protocol == UpstreamProtocol.H2C) {
+      for (TargetConfig target : targets) {
+        if (target.url().tls()) {
+          throw new IllegalArgumentException("protocol: h2c (expected: http:// targets only; " + target.url()
+              + " is https)");
+        }
+      }
+    }
+  }
+
+  /** An upstream spoken to in HTTP/1.1. */
+  public UpstreamConfig(
+      List<TargetConfig> targets, LoadBalancing loadBalancing, HashOn hashOn, TimeoutsConfig timeouts,
+      PoolConfig pool, HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection) {
+    this(targets, loadBalancing, hashOn, timeouts, pool, healthCheck, outlierDetection, null);
   }
 
   /** An upstream without health checks or outlier detection. */
   public UpstreamConfig(
       List<TargetConfig> targets, LoadBalancing loadBalancing, HashOn hashOn, TimeoutsConfig timeouts,
       PoolConfig pool) {
-    this(targets, loadBalancing, hashOn, timeouts, pool, null, null);
+    this(targets, loadBalancing, hashOn, timeouts, pool, null, null, null);
   }
 }

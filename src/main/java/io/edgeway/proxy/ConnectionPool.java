@@ -20,7 +20,7 @@ import java.util.ArrayDeque;
  * Idle connections are reused most-recent first and closed by {@link #evictIdle(long)} once idle
  * longer than the keep-alive timeout.
  */
-final class ConnectionPool {
+final class ConnectionPool implements TargetPool {
   private final Vertx vertx;
   private final HttpClientAgent client;
   private final HttpConnectOptions connectOptions;
@@ -48,7 +48,8 @@ final class ConnectionPool {
   }
 
   /** A connection for one exchange; give it back with {@link #release(Pooled)} once the response ended. */
-  Future<Pooled> acquire() {
+  @Override
+  public Future<Pooled> acquire() {
     Pooled pooled;
     while ((pooled = idle.pollLast()) != null) {
       if (pooled.keepAliveNanos == 0 || System.nanoTime() - pooled.idleSince < pooled.keepAliveNanos) {
@@ -78,8 +79,15 @@ final class ConnectionPool {
     return waiter.promise.future();
   }
 
+  /** A connection whose exchange failed: closed, never reused. */
+  @Override
+  public void discard(Pooled pooled) {
+    pooled.connection.close();
+  }
+
   /** Returns a connection whose exchange is over; it serves the next waiter or goes idle. */
-  void release(Pooled pooled) {
+  @Override
+  public void release(Pooled pooled) {
     if (pooled.closed || closed) {
       return;
     }
@@ -97,7 +105,8 @@ final class ConnectionPool {
    * Closes connections idle for longer than {@code keepAliveNanos}, or than the target's own
    * keep-alive timeout when it announced a shorter one.
    */
-  void evictIdle(long keepAliveNanos) {
+  @Override
+  public void evictIdle(long keepAliveNanos) {
     if (idle.isEmpty()) {
       return;
     }
@@ -113,7 +122,8 @@ final class ConnectionPool {
   }
 
   /** Closes every idle connection and fails the waiters; connections in use close with their exchange. */
-  void close() {
+  @Override
+  public void close() {
     closed = true;
     Pooled pooled;
     while ((pooled = idle.pollFirst()) != null) {
@@ -168,9 +178,16 @@ final class ConnectionPool {
     /** The target's {@code Keep-Alive: timeout} less a safety margin, or 0 when it sent none. */
     long keepAliveNanos;
     boolean closed;
+    /** The pool's bookkeeping for this lease, when it needs any ({@link MultiplexedPool}). */
+    final Object slot;
 
     Pooled(HttpClientConnection connection) {
+      this(connection, null);
+    }
+
+    Pooled(HttpClientConnection connection, Object slot) {
       this.connection = connection;
+      this.slot = slot;
     }
   }
 

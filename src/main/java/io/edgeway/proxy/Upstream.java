@@ -6,6 +6,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class Upstream {
   private final int maxWaitQueue;
   private final AtomicReferenceArray<Loop> loops;
   private final TargetMonitor monitor;
+  private final boolean h2c;
 
   public Upstream(
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
@@ -40,6 +42,19 @@ public final class Upstream {
   public Upstream(
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
       long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops, TargetMonitor monitor) {
+    this(targets, balancer, connectTimeoutMillis, responseTimeoutMillis, idleTimeoutMillis, maxConnections,
+        maxWaitQueue, eventLoops, monitor, false);
+  }
+
+  /**
+   * @param h2c speak HTTP/2 with prior knowledge to the targets (one multiplexed connection
+   *     serves many exchanges, {@link MultiplexedPool}) instead of HTTP/1.1
+   */
+  public Upstream(
+      List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
+      long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops, TargetMonitor monitor,
+      boolean h2c) {
+    this.h2c = h2c;
     this.monitor = requireNonNull(monitor, "monitor");
     this.targets = List.copyOf(targets);
     this.balancer = requireNonNull(balancer, "balancer");
@@ -53,6 +68,11 @@ public final class Upstream {
 
   public List<UpstreamTarget> targets() {
     return targets;
+  }
+
+  /** True when the targets are spoken to in HTTP/2 (h2c). */
+  public boolean http2() {
+    return h2c;
   }
 
   public LoadBalancer balancer() {
@@ -96,7 +116,7 @@ public final class Upstream {
     private final Vertx vertx;
     private final Context context;
     private final HttpClientAgent client;
-    private final ConnectionPool[] byTarget;
+    private final TargetPool[] byTarget;
     private final long evictionTimer;
     private final TimeoutQueue responseTimeouts;
     private final TimeoutQueue idleTimeouts;
@@ -105,32 +125,36 @@ public final class Upstream {
     Loop(Vertx vertx) {
       this.vertx = vertx;
       this.context = vertx.getOrCreateContext();
-      this.client = vertx.httpClientBuilder()
-          .with(new HttpClientOptions()
-              .setKeepAlive(true)
-              .setConnectTimeout((int) connectTimeoutMillis)
-              .setTcpNoDelay(true)
-              .setMaxInitialLineLength(8192)
-              .setMaxHeaderSize(32 * 1024)
-              .setDecompressionSupported(false))
-          .build();
-      this.byTarget = new ConnectionPool[targets.size()];
+      HttpClientOptions options = new HttpClientOptions()
+          .setKeepAlive(true)
+          .setConnectTimeout((int) connectTimeoutMillis)
+          .setTcpNoDelay(true)
+          .setMaxInitialLineLength(8192)
+          .setMaxHeaderSize(32 * 1024)
+          .setDecompressionSupported(false);
+      if (h2c) {
+        // Prior knowledge: no HTTP/1.1 upgrade round trip, and nothing for a target to downgrade.
+        options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
+      }
+      this.client = vertx.httpClientBuilder().with(options).build();
+      this.byTarget = new TargetPool[targets.size()];
       for (int i = 0; i < byTarget.length; i++) {
-        byTarget[i] = new ConnectionPool(vertx, client, targets.get(i), connectTimeoutMillis, maxConnections,
-            maxWaitQueue);
+        byTarget[i] = h2c
+            ? new MultiplexedPool(vertx, client, targets.get(i), connectTimeoutMillis, maxConnections, maxWaitQueue)
+            : new ConnectionPool(vertx, client, targets.get(i), connectTimeoutMillis, maxConnections, maxWaitQueue);
       }
       this.responseTimeouts = new TimeoutQueue(vertx, responseTimeoutMillis);
       this.idleTimeouts = new TimeoutQueue(vertx, idleTimeoutMillis);
       long keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
       // Created on the loop that uses the pools, so the sweep runs there too.
       this.evictionTimer = vertx.setPeriodic(Math.max(100, Math.min(1000, idleTimeoutMillis / 4)), id -> {
-        for (ConnectionPool pool : byTarget) {
+        for (TargetPool pool : byTarget) {
           pool.evictIdle(keepAliveNanos);
         }
       });
     }
 
-    ConnectionPool pool(UpstreamTarget target) {
+    TargetPool pool(UpstreamTarget target) {
       for (int i = 0; i < byTarget.length; i++) {
         if (targets.get(i) == target) {
           return byTarget[i];
@@ -159,7 +183,7 @@ public final class Upstream {
       // The pools belong to their loop: close them there, whichever thread closes the upstream.
       context.runOnContext(v -> {
         vertx.cancelTimer(evictionTimer);
-        for (ConnectionPool pool : byTarget) {
+        for (TargetPool pool : byTarget) {
           pool.close();
         }
         client.close();

@@ -58,12 +58,15 @@ public final class GatewayVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
         .setTcpNoDelay(true)
-        .setHttp2ClearTextEnabled(false)
+        .setHttp2ClearTextEnabled(settings.http2().enabled())
         // WebSockets are tunnelled byte for byte: the client and the target negotiate extensions
         // themselves. Vert.x's extension handler would only sit in every request's pipeline.
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false);
-    RequestDispatcher dispatcher = new RequestDispatcher(runtime, settings, loopIndex, guards);
+    if (settings.http2().enabled()) {
+      Http2Listener.configure(options, settings.http2());
+    }
+    RequestDispatcher dispatcher = new RequestDispatcher(vertx, runtime, settings, loopIndex, guards);
     server = vertx.createHttpServer(options)
         .connectionHandler(this::onConnection)
         .invalidRequestHandler(dispatcher::handleInvalid)
@@ -104,7 +107,15 @@ public final class GatewayVerticle extends VerticleBase {
       connection.close();
       return;
     }
-    guards.put(connection, new ConnectionGuard(connection, System.nanoTime() + settings.headerReadTimeoutNanos()));
+    ConnectionGuard guard = new ConnectionGuard(connection, System.nanoTime() + settings.headerReadTimeoutNanos());
+    guards.put(connection, guard);
+    if (settings.http2().enabled() && Http2Listener.upgradedFromHttp1(connection)) {
+      // Upgrade: h2c stays refused (A34; RFC 9113 deprecated it): Vert.x has queued its 101 but
+      // not flushed it, so closing now sends the client nothing, and the upgraded request is
+      // never dispatched.
+      guard.markClosing();
+      Http2Listener.abort(connection);
+    }
     connection.closeHandler(v -> {
       guards.remove(connection);
       openConnections.decrementAndGet();

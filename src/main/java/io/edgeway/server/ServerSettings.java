@@ -2,6 +2,7 @@ package io.edgeway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.edgeway.config.Http2Config;
 import io.edgeway.config.LimitsConfig;
 import io.edgeway.config.ServerConfig;
 import io.edgeway.http.Cidr;
@@ -18,11 +19,12 @@ public record ServerSettings(
     String host, int port, int instances, long defaultMaxBodyBytes, int maxRequestLine, int maxHeaderSize,
     long headerReadTimeoutNanos, long bodyIdleTimeoutNanos, long keepAliveIdleNanos, int maxConnections,
     long shutdownGraceMillis, List<Cidr> trustedProxies, ClientIpResolver clientIpResolver,
-    RequestFramingCheck framingCheck) {
+    RequestFramingCheck framingCheck, Http2Config http2) {
 
   public ServerSettings {
     requireNonNull(host, "host");
     trustedProxies = List.copyOf(trustedProxies);
+    requireNonNull(http2, "http2");
   }
 
   public static ServerSettings from(ServerConfig server) {
@@ -40,6 +42,7 @@ public record ServerSettings(
         server.shutdownGrace().toMillis(),
         trusted,
         new ClientIpResolver(trusted),
-        new RequestFramingCheck(new EdgeLimits(limits.maxHeaderCount())));
+        new RequestFramingCheck(new EdgeLimits(limits.maxHeaderCount())),
+        server.http2());
   }
 }

@@ -1,0 +1,25 @@
+package io.edgeway.proxy;
+
+import io.vertx.core.Future;
+
+/**
+ * The connections of one event loop to one target, as the upstream call sees them: a lease per
+ * exchange, given back whole ({@link #release}) or spoiled ({@link #discard}). HTTP/1.1 leases a
+ * connection ({@link ConnectionPool}); HTTP/2 leases a stream slot on a shared connection
+ * ({@link MultiplexedPool}), so discarding a lease there costs one stream, not the connection.
+ */
+interface TargetPool {
+  /** A lease for one exchange; fails with {@link UpstreamFailure#BUSY} when saturated. */
+  Future<ConnectionPool.Pooled> acquire();
+
+  /** The exchange completed cleanly (response read, request sent). */
+  void release(ConnectionPool.Pooled pooled);
+
+  /** The exchange failed or was abandoned: what it used must not carry another one. */
+  void discard(ConnectionPool.Pooled pooled);
+
+  /** Closes what has been idle longer than {@code keepAliveNanos}. */
+  void evictIdle(long keepAliveNanos);
+
+  void close();
+}
