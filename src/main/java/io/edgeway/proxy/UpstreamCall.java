@@ -60,6 +60,8 @@ public final class UpstreamCall implements FilterChain {
   static final int BUFFERED_BODY_LIMIT = 16 * 1024;
 
   private static final CharSequence TE = HttpHeaders.createOptimized("te");
+  /** RST_STREAM CANCEL on HTTP/2; on HTTP/1.1 any reset closes the connection. */
+  private static final long CANCEL = 0x8;
   private static final CharSequence TRAILERS = HttpHeaders.createOptimized("trailers");
 
   private final Vertx vertx;
@@ -130,6 +132,7 @@ public final class UpstreamCall implements FilterChain {
               if (requestAuthority != null) {
                 ar.result().authority(requestAuthority);
               }
+              cancelWhenAbandoned(ex, ar.result());
               return exchange(loop, pool, pooled, ar.result(), body, upgrade, responseTimeouts);
             }))
         .transform(ar -> {
@@ -160,6 +163,23 @@ public final class UpstreamCall implements FilterChain {
           }
           return toGatewayResponse(ex, response, ar.result().bodyIdle());
         });
+  }
+
+  /**
+   * When the client goes away, or the gateway answers without waiting any longer (a gRPC
+   * deadline), the upstream request is reset at once rather than left to run into its own
+   * timeout: a cancelled call reaches the service as a cancellation. Not for an exchange already
+   * over (a background refresh runs on one), and harmless when the upstream exchange is complete.
+   */
+  private static void cancelWhenAbandoned(DefaultExchange ex, HttpClientRequest req) {
+    if (ex.isCompleted()) {
+      return;
+    }
+    ex.onComplete(outcome -> {
+      if (outcome.clientAborted() || outcome.errorCode() != null) {
+        req.reset(CANCEL);
+      }
+    });
   }
 
   private static <T> Future<T> closeAndFail(TargetPool pool, ConnectionPool.Pooled pooled, Throwable cause) {

@@ -333,10 +333,22 @@ final class RequestDispatcher {
       outHeaders.set(HttpHeaders.CONNECTION, "close");
     }
     int status = response.status();
-    out.closeHandler(v -> {
-      finish(ex, status, errorCode, bodyStream, out, true);
-      if (http2) {
+    // Both handlers run for an HTTP/2 stream that ends normally; the request is done once.
+    boolean[] requestDone = new boolean[1];
+    Runnable awaitNext = () -> {
+      if (!requestDone[0]) {
+        requestDone[0] = true;
         guard.awaitNextRequest(nextHeadersDeadline());
+      }
+    };
+    out.closeHandler(v -> {
+      if (http2) {
+        // With trailers, Vert.x closes the stream (END_STREAM on them) before it runs the end
+        // handler, and never marks the response ended: a completed exchange must not look aborted.
+        vertx.runOnContext(later -> finish(ex, status, errorCode, bodyStream, out, true));
+        awaitNext.run();
+      } else {
+        finish(ex, status, errorCode, bodyStream, out, true);
       }
     });
     out.endHandler(v -> {
@@ -349,7 +361,7 @@ final class RequestDispatcher {
         req.connection().close();
       }
       if (!closeAfter || http2) {
-        guard.awaitNextRequest(nextHeadersDeadline());
+        awaitNext.run();
       }
     });
     boolean bodyAllowed = bodyAllowed(req.method(), response.status());
@@ -358,7 +370,11 @@ final class RequestDispatcher {
       BodyFraming.apply(outHeaders, body);
     }
     if (body.isBuffered()) {
-      out.end(body.buffer());
+      if (body.length() == 0) {
+        out.end(); // on HTTP/2 one HEADERS frame with END_STREAM: gRPC's trailers-only answer
+      } else {
+        out.end(body.buffer());
+      }
       return;
     }
     if (body.length() < 0 && req.version() != HttpVersion.HTTP_1_0 && bodyAllowed) {
