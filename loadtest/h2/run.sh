@@ -131,7 +131,7 @@ declare -A RESULTS=()
 h2load_rps() { # PORT REQUESTS -> req/s
   local out
   out=$("${ON_CLIENT_CORE[@]}" h2load -t1 -c"$CLIENTS" -m"$STREAMS" -n"$2" "http://127.0.0.1:$1/bench/x" 2>&1)
-  grep -q "succeeded, 0 errored" <<<"$out" || { echo "$out" >&2; die "h2load against port $1 had errors"; }
+  grep -q "0 failed, 0 errored" <<<"$out" || { echo "$out" >&2; die "h2load against port $1 had errors"; }
   grep -q "2xx: $2," <<<"$out" || grep -q "status codes: $2 2xx" <<<"$out" || { echo "$out" >&2; die "port $1: not every answer was 2xx"; }
   awk '/^finished in/ { gsub(",", "", $4); print $4 }' <<<"$out"
 }
