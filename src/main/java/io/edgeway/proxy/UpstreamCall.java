@@ -93,16 +93,17 @@ public final class UpstreamCall implements FilterChain {
     MultiMap headers = request.headers();
     boolean http2 = upstream.http2();
     HostAndPort authority = null;
+    if (!preserveHost) {
+      headers.set(HttpHeaders.HOST, target.hostHeader());
+    }
     if (http2) {
-      // :authority carries the host in HTTP/2; Vert.x sends a Host header as a plain field.
-      String host = preserveHost ? headers.get(HttpHeaders.HOST) : null;
-      authority = host == null ? HostAndPort.authority(target.host(), target.port()) : HostAndPort.parseAuthority(host, -1);
-      headers.remove(HttpHeaders.HOST);
+      // :authority carries the host in HTTP/2. Vert.x also sends the Host header as a field; it
+      // names the same authority, which RFC 9113 8.3.1 allows (and it survives for a retry).
+      String host = headers.get(HttpHeaders.HOST);
+      authority = host == null ? null : HostAndPort.parseAuthority(host, -1);
       if (Boolean.TRUE.equals(ex.get(TE_TRAILERS))) {
         headers.set(TE, TRAILERS);
       }
-    } else if (!preserveHost) {
-      headers.set(HttpHeaders.HOST, target.hostHeader());
     }
     String query = request.upstreamQuery();
     Long attemptTimeout = ex.get(ATTEMPT_TIMEOUT_MILLIS);
