@@ -133,7 +133,9 @@ public final class UpstreamCall implements FilterChain {
               if (requestAuthority != null) {
                 ar.result().authority(requestAuthority);
               }
-              cancelWhenAbandoned(ex, ar.result());
+              if (upstream.http2()) {
+                cancelWhenAbandoned(ex, ar.result());
+              }
               return exchange(loop, pool, pooled, ar.result(), body, upgrade, responseTimeouts);
             }))
         .transform(ar -> {
@@ -170,7 +172,9 @@ public final class UpstreamCall implements FilterChain {
    * When the client goes away, or the gateway answers without waiting any longer (a gRPC
    * deadline), the upstream request is reset at once rather than left to run into its own
    * timeout: a cancelled call reaches the service as a cancellation. Not for an exchange already
-   * over (a background refresh runs on one), and harmless when the upstream exchange is complete.
+   * over (a background refresh runs on one), and harmless when the upstream stream is complete.
+   * HTTP/2 upstreams only: on HTTP/1.1 a reset closes the connection, which may be back in the
+   * pool serving another exchange by then.
    */
   private static void cancelWhenAbandoned(DefaultExchange ex, HttpClientRequest req) {
     if (ex.isCompleted()) {

@@ -395,15 +395,31 @@ final class RequestDispatcher {
     return System.nanoTime() + settings.keepAliveIdleNanos() + settings.headerReadTimeoutNanos();
   }
 
-  private static void discardUnreadBody(HttpServerRequest req, RequestBodyStream body) {
+  /**
+   * Reads and drops what the client still sends on an answered HTTP/2 stream, up to the body
+   * limit (then RST_STREAM CANCEL). Draining rather than resetting matters: most requests get
+   * here with nothing left but their END_STREAM (an HTTP/2 GET answered 404 is one), and every
+   * reset the gateway sends counts towards the client's rapid-reset budget.
+   */
+  private void discardUnreadBody(HttpServerRequest req, RequestBodyStream body) {
     if (req.isEnded()) {
       return;
     }
-    if (body == null) {
-      req.response().reset(0);
+    if (body != null) {
+      body.drain(() -> req.response().reset(CANCEL));
       return;
     }
-    body.drain(() -> req.response().reset(CANCEL));
+    long limit = settings.defaultMaxBodyBytes();
+    long[] seen = new long[1];
+    req.exceptionHandler(t -> { });
+    req.handler(chunk -> {
+      seen[0] += chunk.length();
+      if (seen[0] > limit) {
+        req.handler(null);
+        req.response().reset(CANCEL);
+      }
+    });
+    req.resume();
   }
 
   /**

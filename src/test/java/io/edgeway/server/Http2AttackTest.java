@@ -15,6 +15,8 @@ import io.edgeway.testing.TestGateway;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +87,28 @@ class Http2AttackTest {
       assertThat(goAway.errorCode()).isEqualTo(ENHANCE_YOUR_CALM);
     }
     stillServes();
+  }
+
+  @Test
+  @DisplayName("refusals do not spend the client's reset budget: 80 GETs answered 404 on one connection, no GOAWAY")
+  void refusalsAreNotResets() throws Exception {
+    try (RawH2 client = RawH2.connect(gateway.port())) {
+      byte[] block = RawH2.request("GET", "/nowhere");
+      List<RawH2.Frame> frames = new ArrayList<>();
+      int stream = 1;
+      for (int batch = 0; batch < 8; batch++) { // 10 at a time: under max-concurrent-streams (20)
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        for (int i = 0; i < 10; i++, stream += 2) {
+          burst.writeBytes(RawH2.frame(HEADERS, END_HEADERS | END_STREAM, stream, block));
+        }
+        client.write(burst.toByteArray());
+        int last = stream - 2;
+        frames.addAll(client.read(Duration.ofSeconds(10),
+            f -> f.type() == GOAWAY || (f.type() == HEADERS && f.streamId() == last)).frames());
+      }
+      assertThat(frames).noneMatch(f -> f.type() == GOAWAY || f.type() == RST_STREAM);
+      assertThat(frames.stream().filter(f -> f.type() == HEADERS).count()).isEqualTo(80);
+    }
   }
 
   @Test
