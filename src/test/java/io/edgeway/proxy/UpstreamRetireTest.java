@@ -50,7 +50,7 @@ class UpstreamRetireTest {
   /** One exchange on loop share 0, the connection given back (pooled, or closed when retired). */
   private Future<String> exchange(boolean retireBeforeRelease) {
     Upstream.Loop loop = upstream.loop(vertx, 0);
-    ConnectionPool pool = loop.pool(only);
+    TargetPool pool = loop.pool(only);
     return pool.acquire().compose(pooled -> pooled.connection
         .request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/x").setHost("127.0.0.1"))
         .compose(req -> req.send())
