@@ -227,16 +227,14 @@ final class MultiplexedPool implements TargetPool {
   }
 
   /**
-   * A slot on the least busy connection with room, or null. Once retired, an idle connection
-   * (about to close) takes no new stream; one still carrying streams may take a late request.
+   * A slot on the least busy connection with room, or null. A retired pool holds no idle
+   * connection (retiring closes them, and each closes as its last stream ends), so a late request
+   * of the old snapshot gets a stream on a busy one or a connection opened for it.
    */
   private ConnectionPool.Pooled lease() {
     Shared best = null;
     for (int i = 0; i < connections.size(); i++) {
       Shared shared = connections.get(i);
-      if (retired && shared.inUse == 0) {
-        continue;
-      }
       if (shared.inUse < shared.capacity() && (best == null || shared.inUse < best.inUse)) {
         best = shared;
       }

@@ -38,7 +38,12 @@ class UpstreamRetireTest {
     loop0 = vertx.getOrCreateContext();
     only = new UpstreamTarget(target.url(), "127.0.0.1", target.port(), false, 1);
     upstream = new Upstream(List.of(only), new RoundRobinBalancer(List.of(only)), 1000, 5000, 60_000, 4, 4, 1,
-        TargetMonitor.NONE, UpstreamTls.SYSTEM, resources);
+        TargetMonitor.NONE, UpstreamTls.SYSTEM, resources, h2c());
+  }
+
+  /** HTTP/1.1 here; {@link UpstreamRetireH2cTest} runs the same over multiplexed h2c connections. */
+  boolean h2c() {
+    return false;
   }
 
   @AfterEach
