@@ -16,6 +16,9 @@ import java.util.List;
  * @param outlierDetection passive outlier ejection; default none
  * @param tls verification and client certificate for {@code https://} targets; default: the
  *     system trust store, host name verified, no client certificate
+ * @param protocol how targets are spoken to; default {@link UpstreamProtocol#HTTP1}; {@code h2c}
+ *     needs {@code http://} targets; {@code h2} (ALPN over TLS) is refused until upstream TLS
+ *     verification lands
  */
 public record UpstreamConfig(
     @Required List<TargetConfig> targets,
@@ -25,7 +28,8 @@ public record UpstreamConfig(
     PoolConfig pool,
     HealthCheckConfig healthCheck,
     OutlierDetectionConfig outlierDetection,
-    UpstreamTlsConfig tls) {
+    UpstreamTlsConfig tls,
+    UpstreamProtocol protocol) {
 
   public UpstreamConfig {
     requireNonNull(targets, "targets");
@@ -48,19 +52,32 @@ public record UpstreamConfig(
       throw new IllegalArgumentException("tls: {...} (expected: only on an upstream with https:// targets)");
     }
     tls = tls == null ? UpstreamTlsConfig.defaults() : tls;
+    protocol = protocol == null ? UpstreamProtocol.HTTP1 : protocol;
+    if (protocol == UpstreamProtocol.H2) {
+      throw new IllegalArgumentException("protocol: h2 (expected: http1 or h2c; h2 over TLS is not supported yet, "
+          + "use h2c to an http:// target)");
+    }
+    if (protocol == UpstreamProtocol.H2C) {
+      for (TargetConfig target : targets) {
+        if (target.url().tls()) {
+          throw new IllegalArgumentException("protocol: h2c (expected: http:// targets only; " + target.url()
+              + " is https)");
+        }
+      }
+    }
   }
 
-  /** An upstream with health checks or outlier detection, default TLS. */
+  /** An upstream with health checks or outlier detection, default TLS, spoken to in HTTP/1.1. */
   public UpstreamConfig(
       List<TargetConfig> targets, LoadBalancing loadBalancing, HashOn hashOn, TimeoutsConfig timeouts,
       PoolConfig pool, HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection) {
-    this(targets, loadBalancing, hashOn, timeouts, pool, healthCheck, outlierDetection, null);
+    this(targets, loadBalancing, hashOn, timeouts, pool, healthCheck, outlierDetection, null, null);
   }
 
   /** An upstream without health checks or outlier detection. */
   public UpstreamConfig(
       List<TargetConfig> targets, LoadBalancing loadBalancing, HashOn hashOn, TimeoutsConfig timeouts,
       PoolConfig pool) {
-    this(targets, loadBalancing, hashOn, timeouts, pool, null, null, null);
+    this(targets, loadBalancing, hashOn, timeouts, pool, null, null, null, null);
   }
 }

@@ -90,7 +90,7 @@ public final class HeaderSyntax {
    * True when the comma-separated list {@code value} has an element equal (ignoring ASCII case
    * and surrounding whitespace) to one of {@code names}.
    */
-  static boolean listContainsAny(String value, String... names) {
+  public static boolean listContainsAny(String value, String... names) {
     return !forEachListElement(value, (list, start, end) -> {
       for (String name : names) {
         if (end - start == name.length() && list.regionMatches(true, start, name, 0, name.length())) {

@@ -31,7 +31,10 @@ import java.util.Map;
  *   <li>HTTP/1.0 without {@code Host} passes (A21: the caller picks the default virtual host).
  *   <li>HTTP/2 requests get the same checks except that {@code Host} is optional (the authority
  *       travels in {@code :authority}) and every connection-specific header is refused (RFC 9113
- *       §8.2.2), including {@code Transfer-Encoding}.
+ *       §8.2.2), including {@code Transfer-Encoding} and a {@code te} other than {@code trailers}.
+ *       Netty and Vert.x refuse most of these, and pseudo-header misuse and an {@code :authority}
+ *       that differs from {@code host}, with a stream reset before the gateway sees the request;
+ *       this check is the same rule stated once more where the HTTP/1.1 rules are.
  * </ul>
  *
  * <p>The check walks the headers once and allocates nothing on the accepting path (Vert.x's
@@ -157,6 +160,11 @@ public final class RequestFramingCheck {
       }
       // Switch on length first so most names cost one comparison at most.
       switch (name.length()) {
+        case 2:
+          if (http2 && name.equalsIgnoreCase("te") && !value.trim().equalsIgnoreCase("trailers")) {
+            otherConnectionSpecific = true; // RFC 9113 8.2.2: TE may only say "trailers"
+          }
+          break;
         case 4:
           if (name.equalsIgnoreCase("host")) {
             hostCount++;

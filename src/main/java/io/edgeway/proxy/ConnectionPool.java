@@ -26,7 +26,7 @@ import java.util.ArrayDeque;
  * opaque writes: plain stores on the loop, no fence on the request path, and a reader sees
  * whole, recent values (a gauge needs no more).
  */
-final class ConnectionPool {
+final class ConnectionPool implements TargetPool {
   private static final VarHandle OPEN_SEEN;
   private static final VarHandle IDLE_SEEN;
   private static final VarHandle WAITERS_SEEN;
@@ -90,7 +90,8 @@ final class ConnectionPool {
   }
 
   /** A connection for one exchange; give it back with {@link #release(Pooled)} once the response ended. */
-  Future<Pooled> acquire() {
+  @Override
+  public Future<Pooled> acquire() {
     try {
       return acquireNow();
     } finally {
@@ -130,8 +131,15 @@ final class ConnectionPool {
     return waiter.promise.future();
   }
 
+  /** A connection whose exchange failed: closed, never reused. */
+  @Override
+  public void discard(Pooled pooled) {
+    pooled.connection.close();
+  }
+
   /** Returns a connection whose exchange is over; it serves the next waiter or goes idle. */
-  void release(Pooled pooled) {
+  @Override
+  public void release(Pooled pooled) {
     if (pooled.closed) {
       return;
     }
@@ -161,7 +169,8 @@ final class ConnectionPool {
    * exchange ends; {@code onDrained} runs once nothing is open or waiting (checked now when
    * {@code checkNow}, else at the next change).
    */
-  void retire(boolean checkNow) {
+  @Override
+  public void retire(boolean checkNow) {
     if (!retired) {
       retired = true;
       Pooled pooled;
@@ -175,7 +184,8 @@ final class ConnectionPool {
   }
 
   /** Retired, and no connection open or being opened, no request waiting. */
-  boolean isDrained() {
+  @Override
+  public boolean isDrained() {
     return retired && open == 0 && waiters.isEmpty();
   }
 
@@ -189,7 +199,8 @@ final class ConnectionPool {
    * Closes connections idle for longer than {@code keepAliveNanos}, or than the target's own
    * keep-alive timeout when it announced a shorter one.
    */
-  void evictIdle(long keepAliveNanos) {
+  @Override
+  public void evictIdle(long keepAliveNanos) {
     if (idle.isEmpty()) {
       return;
     }
@@ -206,7 +217,8 @@ final class ConnectionPool {
   }
 
   /** Closes every idle connection and fails the waiters; connections in use close with their exchange. */
-  void close() {
+  @Override
+  public void close() {
     closed = true;
     Pooled pooled;
     while ((pooled = idle.pollFirst()) != null) {
@@ -221,7 +233,8 @@ final class ConnectionPool {
   }
 
   /** Connections open or opening, idle, and requests waiting; callable from any thread. */
-  PoolStats stats() {
+  @Override
+  public PoolStats stats() {
     int openNow = (int) OPEN_SEEN.getOpaque(this);
     int idleNow = (int) IDLE_SEEN.getOpaque(this);
     return new PoolStats(Math.max(0, openNow - idleNow), idleNow, (int) WAITERS_SEEN.getOpaque(this));
@@ -282,9 +295,16 @@ final class ConnectionPool {
     /** The target's {@code Keep-Alive: timeout} less a safety margin, or 0 when it sent none. */
     long keepAliveNanos;
     boolean closed;
+    /** The pool's bookkeeping for this lease, when it needs any ({@link MultiplexedPool}). */
+    final Object slot;
 
     Pooled(HttpClientConnection connection) {
+      this(connection, null);
+    }
+
+    Pooled(HttpClientConnection connection, Object slot) {
       this.connection = connection;
+      this.slot = slot;
     }
   }
 

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import io.vertx.core.http.HttpVersion;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ public final class Upstream {
   private final UpstreamResources resources;
   private volatile boolean retired;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final boolean h2c;
 
   public Upstream(
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
@@ -50,19 +52,41 @@ public final class Upstream {
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
       long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops, TargetMonitor monitor) {
     this(targets, balancer, connectTimeoutMillis, responseTimeoutMillis, idleTimeoutMillis, maxConnections,
-        maxWaitQueue, eventLoops, monitor, UpstreamTls.SYSTEM, new UpstreamResources());
+        maxWaitQueue, eventLoops, monitor, UpstreamTls.SYSTEM, new UpstreamResources(), false);
+  }
+
+  /** An HTTP/1.1 upstream whose {@code https://} targets are reached as {@code tls} says. */
+  public Upstream(
+      List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
+      long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops, TargetMonitor monitor,
+      UpstreamTls tls, UpstreamResources resources) {
+    this(targets, balancer, connectTimeoutMillis, responseTimeoutMillis, idleTimeoutMillis, maxConnections,
+        maxWaitQueue, eventLoops, monitor, tls, resources, false);
+  }
+
+  /** An upstream spoken to in h2c when {@code h2c}, with the system trust store and its own counts. */
+  public Upstream(
+      List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
+      long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops, TargetMonitor monitor,
+      boolean h2c) {
+    this(targets, balancer, connectTimeoutMillis, responseTimeoutMillis, idleTimeoutMillis, maxConnections,
+        maxWaitQueue, eventLoops, monitor, UpstreamTls.SYSTEM, new UpstreamResources(), h2c);
   }
 
   /**
    * An upstream whose {@code https://} targets are reached as {@code tls} says, and whose monitor,
    * loops and connections are counted in {@code resources}.
+   *
+   * @param h2c speak HTTP/2 with prior knowledge to the targets (one multiplexed connection
+   *     serves many exchanges, {@link MultiplexedPool}) instead of HTTP/1.1
    */
   public Upstream(
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
       long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops, TargetMonitor monitor,
-      UpstreamTls tls, UpstreamResources resources) {
+      UpstreamTls tls, UpstreamResources resources, boolean h2c) {
     this.tls = requireNonNull(tls, "tls");
     this.resources = requireNonNull(resources, "resources");
+    this.h2c = h2c;
     resources.upstreamCreated();
     this.monitor = requireNonNull(monitor, "monitor");
     this.targets = List.copyOf(targets);
@@ -77,6 +101,11 @@ public final class Upstream {
 
   public List<UpstreamTarget> targets() {
     return targets;
+  }
+
+  /** True when the targets are spoken to in HTTP/2 (h2c). */
+  public boolean http2() {
+    return h2c;
   }
 
   public LoadBalancer balancer() {
@@ -195,7 +224,7 @@ public final class Upstream {
     private final Vertx vertx;
     private final Context context;
     private final HttpClientAgent client;
-    private final ConnectionPool[] byTarget;
+    private final TargetPool[] byTarget;
     private final long evictionTimer;
     private final TimeoutQueue responseTimeouts;
     private final TimeoutQueue idleTimeouts;
@@ -216,18 +245,25 @@ public final class Upstream {
           .setMaxHeaderSize(32 * 1024)
           .setDecompressionSupported(false);
       tls.applyTo(options, targets);
+      if (h2c) {
+        // Prior knowledge: no HTTP/1.1 upgrade round trip, and nothing for a target to downgrade.
+        options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
+      }
       this.client = vertx.httpClientBuilder().with(options).build();
-      this.byTarget = new ConnectionPool[targets.size()];
+      this.byTarget = new TargetPool[targets.size()];
       for (int i = 0; i < byTarget.length; i++) {
-        byTarget[i] = new ConnectionPool(vertx, client, targets.get(i), connectTimeoutMillis, maxConnections,
-            maxWaitQueue, resources, this::poolDrained);
+        byTarget[i] = h2c
+            ? new MultiplexedPool(vertx, client, targets.get(i), connectTimeoutMillis, maxConnections,
+                maxWaitQueue, resources, this::poolDrained)
+            : new ConnectionPool(vertx, client, targets.get(i), connectTimeoutMillis, maxConnections,
+                maxWaitQueue, resources, this::poolDrained);
       }
       this.responseTimeouts = new TimeoutQueue(vertx, responseTimeoutMillis);
       this.idleTimeouts = new TimeoutQueue(vertx, idleTimeoutMillis);
       long keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
       // Created on the loop that uses the pools, so the sweep runs there too.
       this.evictionTimer = vertx.setPeriodic(Math.max(100, Math.min(1000, idleTimeoutMillis / 4)), id -> {
-        for (ConnectionPool pool : byTarget) {
+        for (TargetPool pool : byTarget) {
           pool.evictIdle(keepAliveNanos);
         }
       });
@@ -241,7 +277,7 @@ public final class Upstream {
     void retiring(boolean checkNow) {
       if (!retiring) {
         retiring = true;
-        for (ConnectionPool pool : byTarget) {
+        for (TargetPool pool : byTarget) {
           pool.retire(false);
         }
       }
@@ -254,7 +290,7 @@ public final class Upstream {
       if (!retiring || loopClosed) {
         return;
       }
-      for (ConnectionPool pool : byTarget) {
+      for (TargetPool pool : byTarget) {
         if (!pool.isDrained()) {
           return;
         }
@@ -264,7 +300,7 @@ public final class Upstream {
       closeHere();
     }
 
-    ConnectionPool pool(UpstreamTarget target) {
+    TargetPool pool(UpstreamTarget target) {
       for (int i = 0; i < byTarget.length; i++) {
         if (targets.get(i) == target) {
           return byTarget[i];
@@ -300,7 +336,7 @@ public final class Upstream {
       }
       loopClosed = true;
       vertx.cancelTimer(evictionTimer);
-      for (ConnectionPool pool : byTarget) {
+      for (TargetPool pool : byTarget) {
         pool.close();
       }
       client.close();

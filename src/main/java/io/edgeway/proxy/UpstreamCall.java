@@ -23,6 +23,9 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.streams.WriteStream;
 
 /**
  * The terminal step of every chain: one attempt against one target chosen by the balancer, on a
@@ -42,12 +45,28 @@ public final class UpstreamCall implements FilterChain {
   public static final AttributeKey<Long> ATTEMPT_TIMEOUT_MILLIS = AttributeKey.of("attempt-timeout-millis", Long.class);
 
   /**
+   * Set by the dispatcher when the client sent {@code te: trailers}: an HTTP/2 upstream gets it
+   * again (gRPC requires it); an HTTP/1.1 upstream never sees TE (hop-by-hop, security.md C2).
+   */
+  public static final AttributeKey<Boolean> TE_TRAILERS = AttributeKey.of("te-trailers", Boolean.class);
+
+  /** The trailers of the upstream response whose body is {@code body}, filled when that body ends. */
+  public record Trailers(Body body, MultiMap headers) {}
+
+  /** Set on a streamed upstream response: its trailers, for the dispatcher to relay after the body. */
+  public static final AttributeKey<Trailers> RESPONSE_TRAILERS = AttributeKey.of("response-trailers", Trailers.class);
+
+  /**
    * Bodies up to this size with a Content-Length are buffered (bounded memory: at most this much
    * per in-flight request); larger or chunked ones stream with back-pressure.
    */
   static final int BUFFERED_BODY_LIMIT = 16 * 1024;
 
   private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
+  private static final CharSequence TE = HttpHeaders.createOptimized("te");
+  /** RST_STREAM CANCEL on HTTP/2; on HTTP/1.1 any reset closes the connection. */
+  private static final long CANCEL = 0x8;
+  private static final CharSequence TRAILERS = HttpHeaders.createOptimized("trailers");
 
   private final Vertx vertx;
   private final Upstream upstream;
@@ -77,10 +96,21 @@ public final class UpstreamCall implements FilterChain {
     ex.put(StandardAttributes.UPSTREAM_TARGET, target.url());
 
     MultiMap headers = request.headers();
+    boolean http2 = upstream.http2();
+    HostAndPort authority = null;
     if (!preserveHost) {
       headers.set(HttpHeaders.HOST, target.hostHeader());
     }
     SpanHandle span = attemptSpan(ex, request, target, attempt, headers);
+    if (http2) {
+      // :authority carries the host in HTTP/2. Vert.x also sends the Host header as a field; it
+      // names the same authority, which RFC 9113 8.3.1 allows (and it survives for a retry).
+      String host = headers.get(HttpHeaders.HOST);
+      authority = host == null ? null : HostAndPort.parseAuthority(host, -1);
+      if (Boolean.TRUE.equals(ex.get(TE_TRAILERS))) {
+        headers.set(TE, TRAILERS);
+      }
+    }
     String query = request.upstreamQuery();
     Long attemptTimeout = ex.get(ATTEMPT_TIMEOUT_MILLIS);
     RequestOptions options = new RequestOptions()
@@ -97,13 +127,23 @@ public final class UpstreamCall implements FilterChain {
       BodyFraming.apply(headers, body);
     }
     Upstream.Loop loop = upstream.loop(vertx, ex.loopIndex());
-    ConnectionPool pool = loop.pool(target);
+    TargetPool pool = loop.pool(target);
     TimeoutQueue responseTimeouts = loop.responseTimeouts(attemptTimeout);
+    HostAndPort requestAuthority = authority;
     return pool.acquire()
         .compose(pooled -> pooled.connection.request(options)
-            .transform(ar -> ar.succeeded()
-                ? exchange(loop, pool, pooled, ar.result(), body, upgrade, responseTimeouts)
-                : closeAndFail(pooled, ar.cause())))
+            .transform(ar -> {
+              if (ar.failed()) {
+                return closeAndFail(pool, pooled, ar.cause());
+              }
+              if (requestAuthority != null) {
+                ar.result().authority(requestAuthority);
+              }
+              if (upstream.http2()) {
+                cancelWhenAbandoned(ex, ar.result());
+              }
+              return exchange(loop, pool, pooled, ar.result(), body, upgrade, responseTimeouts);
+            }))
         .transform(ar -> {
           target.requestEnded();
           Long spent = ex.get(StandardAttributes.UPSTREAM_NANOS);
@@ -138,7 +178,7 @@ public final class UpstreamCall implements FilterChain {
           if (upgrade && response.statusCode() == 101) {
             return WebSocketTunnel.open(ex, response);
           }
-          return toGatewayResponse(response, ar.result().bodyIdle());
+          return toGatewayResponse(ex, response, ar.result().bodyIdle());
         });
   }
 
@@ -159,8 +199,27 @@ public final class UpstreamCall implements FilterChain {
     return span;
   }
 
-  private static <T> Future<T> closeAndFail(ConnectionPool.Pooled pooled, Throwable cause) {
-    pooled.connection.close();
+  /**
+   * When the client goes away, or the gateway answers without waiting any longer (a gRPC
+   * deadline), the upstream request is reset at once rather than left to run into its own
+   * timeout: a cancelled call reaches the service as a cancellation. Not for an exchange already
+   * over (a background refresh runs on one), and harmless when the upstream stream is complete.
+   * HTTP/2 upstreams only: on HTTP/1.1 a reset closes the connection, which may be back in the
+   * pool serving another exchange by then.
+   */
+  private static void cancelWhenAbandoned(DefaultExchange ex, HttpClientRequest req) {
+    if (ex.isCompleted()) {
+      return;
+    }
+    ex.onComplete(outcome -> {
+      if (outcome.clientAborted() || outcome.errorCode() != null) {
+        req.reset(CANCEL);
+      }
+    });
+  }
+
+  private static <T> Future<T> closeAndFail(TargetPool pool, ConnectionPool.Pooled pooled, Throwable cause) {
+    pool.discard(pooled);
     return Future.failedFuture(cause);
   }
 
@@ -172,7 +231,7 @@ public final class UpstreamCall implements FilterChain {
    * body's own (4xx) error.
    */
   private static Future<Head> exchange(
-      Upstream.Loop loop, ConnectionPool pool, ConnectionPool.Pooled pooled, HttpClientRequest req, Body body,
+      Upstream.Loop loop, TargetPool pool, ConnectionPool.Pooled pooled, HttpClientRequest req, Body body,
       boolean upgrade, TimeoutQueue responseTimeouts) {
     if (upgrade) {
       TimeoutQueue.Timeout timeout = responseTimeouts.start(req);
@@ -194,10 +253,10 @@ public final class UpstreamCall implements FilterChain {
     if (body.isBuffered()) {
       return body.length() == 0 ? req.end() : req.end(body.buffer());
     }
-    if (body.length() < 0) {
-      req.setChunked(true);
-    }
-    return BodyFraming.pipe(body, req).onFailure(cause -> req.reset(0, cause));
+    // Unknown length: chunked only once a first byte is there, so a request whose body stream
+    // ends empty (an HTTP/2 GET) reaches an HTTP/1.1 upstream without a body.
+    WriteStream<Buffer> destination = body.length() < 0 ? new ChunkedOnFirstWrite(req) : req;
+    return BodyFraming.pipe(body, destination).onFailure(cause -> req.reset(0, cause));
   }
 
   /** The wait for one response head: the response timeout starts once the request was sent. */
@@ -235,10 +294,10 @@ public final class UpstreamCall implements FilterChain {
    * connection instead; a WebSocket tunnel keeps it until the tunnel ends.
    */
   private static Future<Head> afterResponseHead(
-      Upstream.Loop loop, ConnectionPool pool, ConnectionPool.Pooled pooled, AsyncResult<HttpClientResponse> ar,
+      Upstream.Loop loop, TargetPool pool, ConnectionPool.Pooled pooled, AsyncResult<HttpClientResponse> ar,
       Future<Void> sent, boolean upgrade) {
     if (ar.failed()) {
-      return closeAndFail(pooled, ar.cause());
+      return closeAndFail(pool, pooled, ar.cause());
     }
     HttpClientResponse response = ar.result();
     int status = response.statusCode();
@@ -248,7 +307,7 @@ public final class UpstreamCall implements FilterChain {
     if (status < 200 || status > 599) {
       // A 1xx left over (101 to a request that asked for no upgrade) or a status outside HTTP's
       // range: nothing a client could be given, and nothing the connection can be trusted after.
-      return closeAndFail(pooled, UpstreamFailure.BAD_RESPONSE.exception());
+      return closeAndFail(pool, pooled, UpstreamFailure.BAD_RESPONSE.exception());
     }
     TimeoutQueue.Timeout idle = loop.idleTimeouts().start(response.request());
     // Read before the hop-by-hop headers are stripped from this very map.
@@ -262,7 +321,7 @@ public final class UpstreamCall implements FilterChain {
         if (end.succeeded() && request.succeeded() && reusable) {
           pool.release(pooled);
         } else {
-          pooled.connection.close();
+          pool.discard(pooled);
         }
       });
     });
@@ -273,7 +332,7 @@ public final class UpstreamCall implements FilterChain {
   private record Head(HttpClientResponse response, TimeoutQueue.Timeout bodyIdle) {}
 
   private static Future<GatewayResponse> toGatewayResponse(
-      HttpClientResponse response, TimeoutQueue.Timeout bodyIdle) {
+      DefaultExchange ex, HttpClientResponse response, TimeoutQueue.Timeout bodyIdle) {
     MultiMap headers = response.headers();
     HopByHopHeaders.stripResponse(headers);
     String contentLength = headers.get(HttpHeaders.CONTENT_LENGTH);
@@ -294,7 +353,8 @@ public final class UpstreamCall implements FilterChain {
           : Future.failedFuture(UpstreamFailure.classify(ar.cause()).exception()));
     }
     response.pause();
-    return Future.succeededFuture(GatewayResponse.of(response.statusCode(), headers,
-        Body.stream(new TimedResponseStream(response, bodyIdle), length, () -> response.request().reset())));
+    Body body = Body.stream(new TimedResponseStream(response, bodyIdle), length, () -> response.request().reset());
+    ex.put(RESPONSE_TRAILERS, new Trailers(body, response.trailers()));
+    return Future.succeededFuture(GatewayResponse.of(response.statusCode(), headers, body));
   }
 }

@@ -10,6 +10,7 @@ import io.edgeway.config.LoadedConfig;
 import io.edgeway.config.RouteConfig;
 import io.edgeway.config.TargetConfig;
 import io.edgeway.config.UpstreamConfig;
+import io.edgeway.config.UpstreamProtocol;
 import io.edgeway.filter.FilterChains;
 import io.edgeway.filter.FilterRegistry;
 import io.edgeway.proxy.ConsistentHashBalancer;
@@ -305,6 +306,6 @@ public final class RouteCompiler {
     }
     return new Upstream(targets, balancer, config.timeouts().connect().toMillis(), config.timeouts().response().toMillis(),
         config.timeouts().idle().toMillis(), config.pool().maxConnections(), config.pool().maxWaitQueue(), eventLoops,
-        monitor, UpstreamTls.of(tls), resources);
+        monitor, UpstreamTls.of(tls), resources, config.protocol() == UpstreamProtocol.H2C);
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.edgeway.tls.TlsEngine;
 import io.vertx.core.net.ServerSSLOptions;
 import java.time.Duration;
@@ -55,7 +56,7 @@ public final class GatewayVerticle extends VerticleBase {
     List<Future<?>> listening = new ArrayList<>();
     for (ListenerSettings listener : listeners) {
       HttpServerOptions options = options(listener);
-      RequestDispatcher dispatcher = new RequestDispatcher(runtime, settings, listener, loopIndex, guards);
+      RequestDispatcher dispatcher = new RequestDispatcher(vertx, runtime, settings, listener, loopIndex, guards);
       HttpServer server = vertx.createHttpServer(options)
           .connectionHandler(this::onConnection)
           .invalidRequestHandler(dispatcher::handleInvalid)
@@ -97,6 +98,16 @@ public final class GatewayVerticle extends VerticleBase {
           .setSslHandshakeTimeout(TimeUnit.NANOSECONDS.toMillis(settings.headerReadTimeoutNanos()))
           .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
       listener.tls().configure(options.getSslOptions() == null ? new ServerSSLOptions() : options.getSslOptions());
+    }
+    if (settings.http2().enabled()) {
+      Http2Listener.configure(options, settings.http2());
+      if (listener.tls() != null) {
+        // HTTP/2 over TLS is chosen by ALPN; HTTP/1.1 stays on offer for clients without h2.
+        options.setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+      } else {
+        // h2c with prior knowledge next to HTTP/1.1 on the same clear-text port.
+        options.setHttp2ClearTextEnabled(true);
+      }
     }
     return options;
   }
@@ -145,7 +156,15 @@ public final class GatewayVerticle extends VerticleBase {
       connection.close();
       return;
     }
-    guards.put(connection, new ConnectionGuard(connection, System.nanoTime() + settings.headerReadTimeoutNanos()));
+    ConnectionGuard guard = new ConnectionGuard(connection, System.nanoTime() + settings.headerReadTimeoutNanos());
+    guards.put(connection, guard);
+    if (settings.http2().enabled() && Http2Listener.upgradedFromHttp1(connection)) {
+      // Upgrade: h2c stays refused (A34; RFC 9113 deprecated it): Vert.x has queued its 101 but
+      // not flushed it, so closing now sends the client nothing, and the upgraded request is
+      // never dispatched.
+      guard.markClosing();
+      Http2Listener.abort(connection);
+    }
     connection.closeHandler(v -> {
       guards.remove(connection);
       openConnections.decrementAndGet();

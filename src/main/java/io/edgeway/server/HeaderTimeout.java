@@ -27,10 +27,11 @@ final class HeaderTimeout {
 
   private HeaderTimeout() {}
 
-  /** Answers 408 and closes; on a connection of another kind, only closes. */
+  /** Answers 408 and closes; on a connection of another kind (HTTP/2), only closes. */
   static void answer(HttpConnection connection) {
-    if (!(connection instanceof ConnectionBase base)) {
-      connection.close();
+    if (!(connection instanceof ConnectionBase base)
+        || connection.protocolVersion() == io.vertx.core.http.HttpVersion.HTTP_2) {
+      connection.close(); // HTTP/2: GOAWAY; there is no HTTP/1.1 encoder to answer through
       return;
     }
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,

@@ -73,7 +73,7 @@ final class RequestBodyStream implements ReadStream<Buffer> {
       return;
     }
     failure = why;
-    guard.bodyDone();
+    guard.bodyDone(this);
     if (why != BodyFailure.ABORTED) {
       request.pause();
     }
@@ -101,7 +101,7 @@ final class RequestBodyStream implements ReadStream<Buffer> {
       return;
     }
     received += chunk.length();
-    guard.bodyActivity(System.nanoTime());
+    guard.bodyActivity(this, System.nanoTime());
     if (received > maxBytes) {
       fail(BodyFailure.TOO_LARGE);
       return;
@@ -117,11 +117,35 @@ final class RequestBodyStream implements ReadStream<Buffer> {
       return;
     }
     ended = true;
-    guard.bodyDone();
+    guard.bodyDone(this);
     Handler<Void> handler = endHandler;
     if (handler != null) {
       handler.handle(null);
     }
+  }
+
+  /**
+   * Reads what is left of the body and drops it, under the same limits and deadlines (the
+   * answer is out already; on HTTP/2 this keeps the stream, and the connection, in step without
+   * a reset). No {@code 100 Continue} is sent. {@code onFailure} runs when the body fails instead
+   * of ending, and then the caller resets the stream.
+   */
+  void drain(Runnable onFailure) {
+    if (ended) {
+      return;
+    }
+    if (failure != null) {
+      onFailure.run();
+      return;
+    }
+    dataHandler = null;
+    endHandler = null;
+    exceptionHandler = t -> onFailure.run();
+    if (!started) {
+      started = true;
+      guard.bodyStarted(this, System.nanoTime(), requestBodyTimeoutNanos);
+    }
+    request.resume();
   }
 
   /** The first read: invite the body, start its deadlines, or report an earlier failure. */

@@ -8,11 +8,13 @@ import io.edgeway.http.BodyFraming;
 import io.edgeway.http.CanonicalPath;
 import io.edgeway.http.EdgeRejection;
 import io.edgeway.http.ForwardedHeaders;
+import io.edgeway.http.GrpcStatus;
 import io.edgeway.http.HopByHopHeaders;
 import io.edgeway.http.PathCanonicalizer;
 import io.edgeway.http.RequestFramingCheck;
 import io.edgeway.http.RequestIds;
 import io.edgeway.http.TraceContext;
+import io.edgeway.proxy.UpstreamCall;
 import io.edgeway.proxy.WebSocketTunnel;
 import io.edgeway.routing.RouteMatch;
 import io.edgeway.runtime.CompiledRoute;
@@ -28,6 +30,8 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -40,6 +44,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import io.vertx.core.streams.WriteStream;
 import java.util.Locale;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import java.util.Map;
@@ -59,6 +64,11 @@ final class RequestDispatcher {
   // Header names with a cached hash (AsciiString): set/get on every request does not rehash them.
   private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
   private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
+  private static final GatewayException DEADLINE =
+      new GatewayException(504, "deadline_exceeded", "The gRPC deadline (grpc-timeout) passed");
+  private static final String GRPC_TIMEOUT = "grpc-timeout";
+  /** RST_STREAM CANCEL (RFC 9113 7). */
+  private static final long CANCEL = 0x8;
   private static final EdgeRejection MALFORMED = new EdgeRejection(400, "bad_request", "Malformed HTTP request");
   private static final EdgeRejection LINE_TOO_LONG = new EdgeRejection(414, "uri_too_long", "Request line too long");
   private static final EdgeRejection HEADERS_TOO_LARGE =
@@ -67,6 +77,7 @@ final class RequestDispatcher {
   /** The {@code Allow} of {@code OPTIONS *}: every method some route may accept. */
   private static final String SERVER_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
+  private final Vertx vertx;
   private final GatewayRuntime runtime;
   private final ServerSettings settings;
   private final ListenerSettings listener;
@@ -74,8 +85,9 @@ final class RequestDispatcher {
   private final Map<io.vertx.core.http.HttpConnection, ConnectionGuard> guards;
 
   RequestDispatcher(
-      GatewayRuntime runtime, ServerSettings settings, ListenerSettings listener, int loopIndex,
+      Vertx vertx, GatewayRuntime runtime, ServerSettings settings, ListenerSettings listener, int loopIndex,
       Map<io.vertx.core.http.HttpConnection, ConnectionGuard> guards) {
+    this.vertx = vertx;
     this.runtime = runtime;
     this.settings = settings;
     this.listener = listener;
@@ -86,7 +98,8 @@ final class RequestDispatcher {
   void handle(HttpServerRequest req) {
     long start = System.nanoTime();
     MultiMap headers = req.headers();
-    boolean hasBody = hasBody(headers);
+    boolean http2 = req.version() == HttpVersion.HTTP_2;
+    boolean hasBody = http2 ? Http2Requests.mayHaveBody(headers) : hasBody(headers);
     if (hasBody) {
       req.pause();
     }
@@ -108,6 +121,11 @@ final class RequestDispatcher {
     }
     // Upstreams that treat '_' and '-' alike could be fooled by X_User_Id next to X-User-Id (D5).
     RequestFramingCheck.dropUnderscoreHeaders(headers);
+    if (http2) {
+      // From here on an HTTP/2 request looks like an HTTP/1.1 one: Host from :authority (RFC 9113
+      // 8.3.1), for filters, Forwarded and an HTTP/1.1 upstream alike.
+      Http2Requests.normalize(headers, req.authority());
+    }
     if (req.method() == HttpMethod.OPTIONS && "*".equals(req.uri())) {
       // OPTIONS * asks about the server itself (RFC 9110 9.3.7), as load-balancer health checks
       // do: the gateway answers, nothing is routed.
@@ -162,7 +180,9 @@ final class RequestDispatcher {
 
     String peer = peerOf(req);
     String clientIp = settings.clientIpResolver().resolve(peer, headers);
-    boolean upgrade = route.websocket() && "websocket".equalsIgnoreCase(headers.get(HttpHeaders.UPGRADE));
+    // The only TE an HTTP/2 upstream may get (gRPC needs it); hop-by-hop for everyone else (C2).
+    boolean teTrailers = Http2Requests.asksForTrailers(headers);
+    boolean upgrade = !http2 && route.websocket() && "websocket".equalsIgnoreCase(headers.get(HttpHeaders.UPGRADE));
     if (upgrade) {
       HopByHopHeaders.stripWebSocketRequest(headers);
     } else {
@@ -184,6 +204,7 @@ final class RequestDispatcher {
       bodyStream = new RequestBodyStream(req, route.maxBodyBytes(), expectContinue, guard, route.requestBodyTimeoutNanos());
       body = Body.stream(bodyStream, contentLength, null);
     }
+    boolean grpc = GrpcStatus.isGrpc(headers);
     Map<String, String> params = found.params().asMap();
     DefaultGatewayRequest request = new DefaultGatewayRequest(method, path, found.upstreamPath(path),
         req.query(), host, scheme, clientIp, params, headers, body);
@@ -195,8 +216,14 @@ final class RequestDispatcher {
         ex.put(StandardAttributes.CLIENT_CERTIFICATES, certificates);
       }
     }
+    if (teTrailers) {
+      ex.put(UpstreamCall.TE_TRAILERS, Boolean.TRUE);
+    }
+    if (grpc) {
+      startGrpcDeadline(req, guard, ex, headers.get(GRPC_TIMEOUT));
+    }
     RequestBodyStream finalBody = bodyStream;
-    if (bodyStream != null) {
+    if (bodyStream != null && !http2) {
       bodyStream.onMalformed(() -> rejectMalformedBody(req, guard, ex, finalBody));
     }
     route.chain().proceed(ex).onComplete(ar -> onChainDone(req, guard, ex, finalBody, ar));
@@ -295,8 +322,12 @@ final class RequestDispatcher {
       HttpServerRequest req, ConnectionGuard guard, DefaultExchange ex, RequestBodyStream bodyStream,
       GatewayResponse response, String errorCode, boolean closeAfter) {
     HttpServerResponse out = req.response();
+    boolean http2 = req.version() == HttpVersion.HTTP_2;
+    if (errorCode != null && GrpcStatus.isGrpc(req.headers())) {
+      response = GrpcStatus.fromProblem(response, errorCode);
+    }
     Body body = response.body();
-    if (closeAfter) {
+    if (closeAfter && !http2) {
       guard.markClosing();
     }
     if (out.ended() || out.closed()) {
@@ -309,23 +340,50 @@ final class RequestDispatcher {
       // failed): nothing but the close can follow.
       body.discard();
       finish(ex, response.status(), errorCode, bodyStream, out, true);
-      req.connection().close();
+      if (http2) {
+        out.reset(CANCEL); // the stream, not the other streams of the connection
+      } else {
+        req.connection().close();
+      }
       return;
     }
     out.setStatusCode(response.status());
     MultiMap outHeaders = out.headers();
     outHeaders.addAll(response.headers());
     outHeaders.set(X_REQUEST_ID, ex.requestId());
-    if (closeAfter) {
+    if (closeAfter && !http2) {
       outHeaders.set(HttpHeaders.CONNECTION, "close");
     }
-    out.closeHandler(v -> finish(ex, response.status(), errorCode, bodyStream, out, true));
-    out.endHandler(v -> {
-      finish(ex, response.status(), errorCode, bodyStream, out, false);
-      if (closeAfter) {
-        req.connection().close();
+    int status = response.status();
+    // Both handlers run for an HTTP/2 stream that ends normally; the request is done once.
+    boolean[] requestDone = new boolean[1];
+    Runnable awaitNext = () -> {
+      if (!requestDone[0]) {
+        requestDone[0] = true;
+        guard.awaitNextRequest(nextHeadersDeadline());
+      }
+    };
+    out.closeHandler(v -> {
+      if (http2) {
+        // With trailers, Vert.x closes the stream (END_STREAM on them) before it runs the end
+        // handler, and never marks the response ended: a completed exchange must not look aborted.
+        vertx.runOnContext(later -> finish(ex, status, errorCode, bodyStream, out, true));
+        awaitNext.run();
       } else {
-        guard.awaitNextRequest(System.nanoTime() + settings.keepAliveIdleNanos() + settings.headerReadTimeoutNanos());
+        finish(ex, status, errorCode, bodyStream, out, true);
+      }
+    });
+    out.endHandler(v -> {
+      finish(ex, status, errorCode, bodyStream, out, false);
+      if (closeAfter && http2) {
+        // An unread body ends its stream, not the connection: read and dropped within the body
+        // limits, or reset past them (RFC 9113 8.1).
+        discardUnreadBody(req, bodyStream);
+      } else if (closeAfter) {
+        req.connection().close();
+      }
+      if (!closeAfter || http2) {
+        awaitNext.run();
       }
     });
     boolean bodyAllowed = bodyAllowed(req.method(), response.status());
@@ -334,19 +392,82 @@ final class RequestDispatcher {
       BodyFraming.apply(outHeaders, body);
     }
     if (body.isBuffered()) {
-      out.end(body.buffer());
+      if (body.length() == 0) {
+        out.end(); // on HTTP/2 one HEADERS frame with END_STREAM: gRPC's trailers-only answer
+      } else {
+        out.end(body.buffer());
+      }
       return;
     }
     if (body.length() < 0 && req.version() != HttpVersion.HTTP_1_0 && bodyAllowed) {
       out.setChunked(true);
     }
-    BodyFraming.pipe(body, out).onFailure(t -> {
+    // Trailers (gRPC's grpc-status) go out only where they can: HTTP/2 or a chunked HTTP/1.1 body.
+    WriteStream<Buffer> destination = http2 || out.isChunked() ? ResponseTrailers.relayTo(ex, body, out) : out;
+    BodyFraming.pipe(body, destination).onFailure(t -> {
       // Never let a truncated body look complete: abort the client connection, and release the
       // source (a client that went away resets the upstream response instead of leaving it idle).
       log.debug("route {} request {}: response body aborted: {}", ex.routeId(), ex.requestId(), t.toString());
       body.discard();
       out.reset();
     });
+  }
+
+  private long nextHeadersDeadline() {
+    return System.nanoTime() + settings.keepAliveIdleNanos() + settings.headerReadTimeoutNanos();
+  }
+
+  /**
+   * Reads and drops what the client still sends on an answered HTTP/2 stream, up to the body
+   * limit (then RST_STREAM CANCEL). Draining rather than resetting matters: most requests get
+   * here with nothing left but their END_STREAM (an HTTP/2 GET answered 404 is one), and every
+   * reset the gateway sends counts towards the client's rapid-reset budget.
+   */
+  private void discardUnreadBody(HttpServerRequest req, RequestBodyStream body) {
+    if (req.isEnded()) {
+      return;
+    }
+    if (body != null) {
+      body.drain(() -> req.response().reset(CANCEL));
+      return;
+    }
+    long limit = settings.defaultMaxBodyBytes();
+    long[] seen = new long[1];
+    req.exceptionHandler(t -> { });
+    req.handler(chunk -> {
+      seen[0] += chunk.length();
+      if (seen[0] > limit) {
+        req.handler(null);
+        req.response().reset(CANCEL);
+      }
+    });
+    req.resume();
+  }
+
+  /**
+   * gRPC's deadline ({@code grpc-timeout}) bounds the whole call at the gateway too: past it, a
+   * call not answered yet gets DEADLINE_EXCEEDED, one streaming its answer is cancelled. The
+   * header itself travels on, so the service knows its deadline. One timer per call with a
+   * deadline: gRPC deadlines differ per call, so they do not share a {@code TimeoutQueue}.
+   */
+  private void startGrpcDeadline(HttpServerRequest req, ConnectionGuard guard, DefaultExchange ex, String header) {
+    long millis = GrpcStatus.timeoutMillis(header);
+    if (millis < 0) {
+      return;
+    }
+    long timer = vertx.setTimer(Math.max(1, millis), id -> {
+      if (ex.isCompleted()) {
+        return;
+      }
+      HttpServerResponse out = req.response();
+      if (out.headWritten()) {
+        out.reset(CANCEL);
+      } else {
+        respond(req, guard, ex, null, ProblemResponses.render(DEADLINE, ex.routeId(), ex.requestId()), DEADLINE.code(),
+            !req.isEnded());
+      }
+    });
+    ex.onComplete(outcome -> vertx.cancelTimer(timer));
   }
 
   private void finish(

@@ -2,6 +2,7 @@ package io.edgeway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.edgeway.config.Http2Config;
 import io.edgeway.config.LimitsConfig;
 import io.edgeway.config.ServerConfig;
 import io.edgeway.http.Cidr;
@@ -18,12 +19,13 @@ public record ServerSettings(
     String host, int port, int instances, long defaultMaxBodyBytes, int maxRequestLine, int maxHeaderSize,
     long headerReadTimeoutNanos, long bodyIdleTimeoutNanos, long keepAliveIdleNanos, int maxConnections,
     long shutdownGraceMillis, List<Cidr> trustedProxies, ClientIpResolver clientIpResolver,
-    RequestFramingCheck framingCheck, List<ListenerSettings> listeners) {
+    RequestFramingCheck framingCheck, List<ListenerSettings> listeners, Http2Config http2) {
 
   public ServerSettings {
     requireNonNull(host, "host");
     trustedProxies = List.copyOf(trustedProxies);
     listeners = List.copyOf(listeners);
+    requireNonNull(http2, "http2");
   }
 
   /** Settings whose one plain listener is {@code server.host}/{@code server.port} (no TLS). */
@@ -48,6 +50,7 @@ public record ServerSettings(
         trusted,
         new ClientIpResolver(trusted),
         new RequestFramingCheck(new EdgeLimits(limits.maxHeaderCount())),
-        listeners);
+        listeners,
+        server.http2());
   }
 }

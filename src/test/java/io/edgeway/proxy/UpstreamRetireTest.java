@@ -38,7 +38,12 @@ class UpstreamRetireTest {
     loop0 = vertx.getOrCreateContext();
     only = new UpstreamTarget(target.url(), "127.0.0.1", target.port(), false, 1);
     upstream = new Upstream(List.of(only), new RoundRobinBalancer(List.of(only)), 1000, 5000, 60_000, 4, 4, 1,
-        TargetMonitor.NONE, UpstreamTls.SYSTEM, resources);
+        TargetMonitor.NONE, UpstreamTls.SYSTEM, resources, h2c());
+  }
+
+  /** HTTP/1.1 here; {@link UpstreamRetireH2cTest} runs the same over multiplexed h2c connections. */
+  boolean h2c() {
+    return false;
   }
 
   @AfterEach
@@ -50,7 +55,7 @@ class UpstreamRetireTest {
   /** One exchange on loop share 0, the connection given back (pooled, or closed when retired). */
   private Future<String> exchange(boolean retireBeforeRelease) {
     Upstream.Loop loop = upstream.loop(vertx, 0);
-    ConnectionPool pool = loop.pool(only);
+    TargetPool pool = loop.pool(only);
     return pool.acquire().compose(pooled -> pooled.connection
         .request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/x").setHost("127.0.0.1"))
         .compose(req -> req.send())

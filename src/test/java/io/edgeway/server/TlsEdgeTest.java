@@ -107,6 +107,30 @@ class TlsEdgeTest {
     assertThat(openssl(port, "-tls1_2", "-cipher", "AES128-SHA")).isNotZero();
   }
 
+  @Test
+  void http2IsOfferedThroughAlpnOnTlsListenersWhenEnabled() throws Exception {
+    Path[] files = TestCertificates.leaf(ca, "EC", "localhost").write(dir, "localhost", true);
+    gateway = TestGateway.start(vertx, "server: { host: 127.0.0.1, port: 0, instances: 1, http2: { enabled: true }, "
+        + "tls: { certificates: [ " + cert(files) + " ] } }\nadmin: { host: 127.0.0.1, port: 0 }\n" + routes());
+    int port = gateway.port();
+    for (io.vertx.core.http.HttpVersion version
+        : List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1)) {
+      io.vertx.core.http.HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+          .setSsl(true).setTrustAll(true).setVerifyHost(false).setUseAlpn(true).setProtocolVersion(version));
+      try {
+        io.vertx.core.http.HttpClientResponse response = client
+            .request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/open/alpn")
+            .compose(req -> req.send())
+            .await(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        // ALPN chose what the client preferred: h2 when offered, HTTP/1.1 still served beside it.
+        assertThat(response.version()).isEqualTo(version);
+      } finally {
+        client.close().await(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   private static int openssl(int port, String... options) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
         "-servername", "localhost"));
