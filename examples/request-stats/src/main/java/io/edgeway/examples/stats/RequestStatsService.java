@@ -26,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.LoggerFactory;
 
 /**
  * A downstream service with its own database, consuming Edgeway's request events effectively once:
@@ -142,8 +143,7 @@ public final class RequestStatsService implements AutoCloseable {
     } catch (WakeupException stopping) {
       // close() woke the poll
     } catch (SQLException | RuntimeException e) {
-      System.err.println("request-stats: consumer loop failed: " + e);
-      e.printStackTrace();
+      LoggerFactory.getLogger(RequestStatsService.class).error("request-stats: consumer loop failed", e);
       Runtime.getRuntime().halt(1); // restart from the database rather than run on half-broken
     } finally {
       consumer.close();
