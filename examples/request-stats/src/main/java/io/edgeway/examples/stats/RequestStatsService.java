@@ -189,6 +189,8 @@ public final class RequestStatsService implements AutoCloseable {
       }
     }));
     service.start();
+    // The command's own output on stdout, not a log line: with port 0 it is how a caller (the
+    // kill-and-restart test) learns the port.
     System.out.println("request-stats on http://127.0.0.1:" + service.httpPort() + "/stats");
   }
 }
