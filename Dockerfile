@@ -15,15 +15,16 @@
 # ---- build ------------------------------------------------------------------------------------
 FROM maven:3-eclipse-temurin-17 AS build
 WORKDIR /src
-# Dependencies first: this layer is rebuilt only when a pom changes, not on every source edit.
+# The reactor's root, the SPI and the gateway module (whose sources are src/ at the top); the test
+# kit and the plugin examples are not part of the image. (No dependency:go-offline layer: it cannot
+# resolve the reactor's own edgeway-spi before it is built.)
 COPY pom.xml ./
-COPY spi/pom.xml spi/
-RUN mvn -B -q dependency:go-offline
-COPY spi/src spi/src
+COPY spi spi
+COPY gateway gateway
 COPY src src
 # config/edgeway.yaml is embedded in the jar as the default configuration.
 COPY config config
-RUN mvn -B -q -DskipTests package
+RUN mvn -B -q -DskipTests -pl gateway -am package
 
 # ---- runtime ----------------------------------------------------------------------------------
 FROM eclipse-temurin:17-jre
