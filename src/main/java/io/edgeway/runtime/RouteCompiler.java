@@ -61,16 +61,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouteCompiler {
   private static final Logger log = LoggerFactory.getLogger(RouteCompiler.class);
-  private final Vertx vertx;
-  private final FilterRegistry registry;
-  private final GatewayServices services;
-  private final int eventLoops;
   private static final Clock CLOCK = Clock.systemUTC();
   private static final BlockingExecutor NO_BLOCKING_WHILE_VALIDATING = refusing(
       "blocking(): no blocking work while validating (expected: start it only when FilterContext.validating() is false;"
       + " this filter is discarded before any request)");
   private static final BlockingExecutor NO_BLOCKING_POOL = refusing(
       "blocking(): this gateway offers no blocking pool (expected: a gateway started with Gateway.start)");
+  private final Vertx vertx;
+  private final FilterRegistry registry;
+  private final GatewayServices services;
+  private final int eventLoops;
 
   public RouteCompiler(Vertx vertx, FilterRegistry registry, GatewayServices services, int eventLoops) {
     this.vertx = requireNonNull(vertx, "vertx");
