@@ -273,6 +273,8 @@ public final class ConfigReloader {
     }
     refused.addAll(ConfigDiff.between("admin", was.admin(), now.admin()));
     refused.addAll(ConfigDiff.between("demo-upstream", was.demoUpstream(), now.demoUpstream()));
+    // The running filters hold the one pool, and its queue bound is fixed when it is made.
+    refused.addAll(ConfigDiff.between("plugins", was.plugins(), now.plugins()));
     for (GatewayModule module : modules) {
       refused.addAll(module.restartRequired(was, now));
     }

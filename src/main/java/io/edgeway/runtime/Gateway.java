@@ -10,6 +10,7 @@ import io.edgeway.filter.FilterRegistry;
 import io.edgeway.config.ListenerConfig;
 import io.edgeway.config.ServerConfig;
 import io.edgeway.server.GatewayVerticle;
+import io.edgeway.spi.BlockingExecutor;
 import io.edgeway.server.ListenerSettings;
 import io.edgeway.server.tls.CertificateReloader;
 import io.edgeway.server.tls.ListenerTls;
@@ -50,11 +51,13 @@ public final class Gateway {
   private final ConfigReloader reloader;
   private final ConfigWatcher watcher;
   private final AtomicReference<AccessLogFile> accessLogFile;
+  private final BlockingPool blockingPool;
 
   private Gateway(Vertx vertx, GatewayRuntime runtime, ServerSettings settings, List<GatewayVerticle> verticles,
       List<String> deployments, AdminServer admin, DemoUpstream demo, int adminPort, List<GatewayModule> modules,
       List<CertificateReloader> reloaders, ConfigReloader reloader, ConfigWatcher watcher,
-      AtomicReference<AccessLogFile> accessLogFile) {
+      AtomicReference<AccessLogFile> accessLogFile, BlockingPool blockingPool) {
+    this.blockingPool = blockingPool;
     this.modules = List.copyOf(modules);
     this.reloaders = List.copyOf(reloaders);
     this.reloader = reloader;
@@ -124,6 +127,9 @@ public final class Gateway {
     ServerSettings settings = ServerSettings.from(config.server(), listeners);
     GatewayServices services = new GatewayServices();
     services.register(StateEvents.class, new LoggingStateEvents());
+    // Threads start on demand: a gateway whose plugins never block holds none.
+    BlockingPool blockingPool = new BlockingPool(config.plugins().blockingPool());
+    services.register(BlockingExecutor.class, blockingPool);
     // The runtime starts with an empty table; the compiled snapshot is swapped in before listening.
     GatewayRuntime runtime = new GatewayRuntime(RouteSnapshot.empty(source));
     AtomicReference<AccessLogFile> accessLogFile = new AtomicReference<>();
@@ -180,7 +186,7 @@ public final class Gateway {
                       "trigger", "start")));
               ConfigWatcher watcher = watching ? watch(origin, config, reloader) : null;
               Gateway gateway = new Gateway(vertx, runtime, settings, verticles, deployments, admin, demo, adminPort,
-                  started, reloaders, reloader, watcher, accessLogFile);
+                  started, reloaders, reloader, watcher, accessLogFile, blockingPool);
               log.info("edgeway listening on {} ({} event loops, {} routes){}", describe(listeners, gateway),
                   settings.instances(), snapshot.routes().size(),
                   admin == null ? "" : ", admin on " + config.admin().host() + ":" + adminPort);
@@ -190,6 +196,7 @@ public final class Gateway {
           reloaders.forEach(CertificateReloader::stop);
           reloader.close();
           runtime.snapshot().close();
+          blockingPool.close();
           List<Future<?>> stops = new ArrayList<>();
           started.forEach(m -> stops.add(m.stop()));
           deployments.forEach(id -> stops.add(vertx.undeploy(id)));
@@ -401,6 +408,8 @@ public final class Gateway {
         })
         .transform(x -> {
           runtime.snapshot().close();
+          // After the filters' close actions, which may still hand work to the pool.
+          blockingPool.close();
           // Last: the requests that finished during the drain are logged.
           return closeAccessLog(vertx, accessLogFile);
         });

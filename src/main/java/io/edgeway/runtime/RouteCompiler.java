@@ -29,11 +29,14 @@ import io.edgeway.routing.RouteProblem;
 import io.edgeway.routing.RouteSpec;
 import io.edgeway.routing.RouteTable;
 import io.edgeway.routing.RouteTableException;
+import io.edgeway.spi.BlockingExecutor;
 import io.edgeway.spi.FilterContext;
 import io.edgeway.spi.GatewayFilter;
 import io.edgeway.spi.GatewayFilterFactory;
 import io.edgeway.spi.Stage;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +61,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouteCompiler {
   private static final Logger log = LoggerFactory.getLogger(RouteCompiler.class);
+  private static final Clock CLOCK = Clock.systemUTC();
+  private static final BlockingExecutor NO_BLOCKING_WHILE_VALIDATING = refusing(
+      "blocking(): no blocking work while validating (expected: start it only when FilterContext.validating() is false;"
+      + " this filter is discarded before any request)");
+  private static final BlockingExecutor NO_BLOCKING_POOL = refusing(
+      "blocking(): this gateway offers no blocking pool (expected: a gateway started with Gateway.start)");
   private final Vertx vertx;
   private final FilterRegistry registry;
   private final GatewayServices services;
@@ -84,7 +94,7 @@ public final class RouteCompiler {
     try {
       for (int i = 0; i < routes.size(); i++) {
         RouteConfig route = routes.get(i);
-        if (createFilters(route, "routes[" + i + "]", errors, closeActions) != null) {
+        if (createFilters(route, "routes[" + i + "]", errors, closeActions, true) != null) {
           table.add(routeSpec(route, route));
         }
       }
@@ -125,7 +135,7 @@ public final class RouteCompiler {
     for (int i = 0; i < routes.size(); i++) {
       RouteConfig route = routes.get(i);
       String at = "routes[" + i + "]";
-      List<GatewayFilter> filters = createFilters(route, at, errors, closeActions);
+      List<GatewayFilter> filters = createFilters(route, at, errors, closeActions, false);
       if (filters == null) {
         continue;
       }
@@ -172,6 +182,16 @@ public final class RouteCompiler {
     }
   }
 
+  private static BlockingExecutor refusing(String why) {
+    return new BlockingExecutor() {
+      @Override
+      public <T> Future<T> run(Callable<T> task) {
+        requireNonNull(task, "task");
+        return Future.failedFuture(new IllegalStateException(why));
+      }
+    };
+  }
+
   private static void closeQuietly(Runnable action) {
     try {
       action.run();
@@ -199,7 +219,8 @@ public final class RouteCompiler {
     return 0;
   }
 
-  private List<GatewayFilter> createFilters(RouteConfig route, String at, ConfigErrors errors, List<Runnable> closeActions) {
+  private List<GatewayFilter> createFilters(
+      RouteConfig route, String at, ConfigErrors errors, List<Runnable> closeActions, boolean validating) {
     record Staged(Stage stage, int order, GatewayFilter filter) {}
     List<Staged> staged = new ArrayList<>();
     boolean ok = true;
@@ -215,7 +236,7 @@ public final class RouteCompiler {
         ok = false;
         continue;
       }
-      GatewayFilter filter = create(factory.get(), spec, route.id(), path, errors, closeActions);
+      GatewayFilter filter = create(factory.get(), spec, route.id(), path, errors, closeActions, validating);
       if (filter == null) {
         ok = false;
         continue;
@@ -231,11 +252,14 @@ public final class RouteCompiler {
 
   private <C extends Record> GatewayFilter create(
       GatewayFilterFactory<C> factory, FilterSpec spec, String routeId, String path, ConfigErrors errors,
-      List<Runnable> closeActions) {
+      List<Runnable> closeActions, boolean validating) {
     C config = Binder.bind(spec.config(), factory.configType(), errors);
     if (config == null) {
       return null;
     }
+    // The gateway registers its pool as a service; validation views have none (nothing may run).
+    BlockingExecutor blocking = validating ? NO_BLOCKING_WHILE_VALIDATING
+        : services.find(BlockingExecutor.class).orElse(NO_BLOCKING_POOL);
     FilterContext context = new FilterContext() {
       @Override
       public Vertx vertx() {
@@ -255,6 +279,21 @@ public final class RouteCompiler {
       @Override
       public void onClose(Runnable action) {
         closeActions.add(requireNonNull(action, "action"));
+      }
+
+      @Override
+      public boolean validating() {
+        return validating;
+      }
+
+      @Override
+      public BlockingExecutor blocking() {
+        return blocking;
+      }
+
+      @Override
+      public Clock clock() {
+        return CLOCK;
       }
     };
     GatewayFilter filter;
