@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One loaded plugin jar: its descriptor, its own {@link PluginClassLoader} (with the nested
- * {@code META-INF/lib/*.jar} extracted to a private temporary directory) and the filter factories
- * it registers.
+ * One loaded plugin jar: its descriptor, its own {@link PluginClassLoader} and the filter
+ * factories it registers. The loader reads a private copy of the jar, and of its nested {@code
+ * META-INF/lib/*.jar}, in a temporary directory of its own.
  *
  * <p>Reference-counted by the route snapshots compiled with it ({@link PluginSet#retain()}): the
  * last release closes the class loader and deletes the temporary directory, off the event loop.
@@ -41,68 +41,72 @@ public final class PluginJar {
 
   private final PluginDescriptor descriptor;
   private final PluginClassLoader loader;
+  private final Path privateDir;
   private final Path nestedDir;
   private final List<GatewayFilterFactory<?>> factories;
   private final AtomicInteger references = new AtomicInteger();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-  private PluginJar(PluginDescriptor descriptor, PluginClassLoader loader, Path nestedDir,
+  private PluginJar(PluginDescriptor descriptor, PluginClassLoader loader, Path privateDir, Path nestedDir,
       List<GatewayFilterFactory<?>> factories) {
     this.descriptor = descriptor;
     this.loader = loader;
+    this.privateDir = privateDir;
     this.nestedDir = nestedDir;
     this.factories = List.copyOf(factories);
   }
 
   /**
-   * Opens a plugin jar: checks its manifest, extracts nested jars, creates its class loader and
+   * Opens a plugin jar: copies it, checks its manifest, extracts nested jars, creates its class loader and
    * instantiates its factories (plugin code: call it off the event loop).
    *
    * @param sha256 the jar's content hash ({@link #sha256(Path)})
    * @throws PluginException naming the jar
    */
   static PluginJar open(Path jar, String sha256, ClassLoader gateway) throws PluginException {
-    PluginDescriptor descriptor;
-    List<String> nested = new ArrayList<>();
-    try (JarFile file = new JarFile(jar.toFile(), false)) {
-      descriptor = PluginDescriptor.of(jar, file.getManifest(), sha256);
-      for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
-        JarEntry entry = entries.nextElement();
-        String name = entry.getName();
-        if (!entry.isDirectory() && name.startsWith(NESTED) && name.endsWith(".jar")
-            && name.indexOf('/', NESTED.length()) < 0) {
-          nested.add(name);
-        }
-      }
-    } catch (IOException e) {
-      throw new PluginException(jar + ": cannot read it: " + e.getMessage() + " (expected: a jar file)", e);
-    }
-    Path nestedDir = null;
+    Path privateDir = null;
     PluginClassLoader loader = null;
     try {
+      // The loader reads a private copy: an operator overwriting the jar in place (not an atomic
+      // rename) must not corrupt the classes the running snapshot still loads from it.
+      privateDir = Files.createTempDirectory("edgeway-plugin-" + safe(jar.getFileName().toString()) + "-");
+      Path copy = Files.copy(jar, privateDir.resolve("plugin.jar"), StandardCopyOption.REPLACE_EXISTING);
+      PluginDescriptor descriptor;
       List<URL> urls = new ArrayList<>();
-      urls.add(jar.toUri().toURL());
-      if (!nested.isEmpty()) {
-        nestedDir = Files.createTempDirectory("edgeway-plugin-" + safe(descriptor.name()) + "-");
-        try (JarFile file = new JarFile(jar.toFile(), false)) {
-          for (String name : nested) {
-            Path target = nestedDir.resolve(name.substring(NESTED.length()));
-            try (InputStream in = file.getInputStream(file.getJarEntry(name))) {
+      urls.add(copy.toUri().toURL());
+      List<String> nested = new ArrayList<>();
+      try (JarFile file = new JarFile(copy.toFile(), false)) {
+        descriptor = PluginDescriptor.of(jar, file.getManifest(), sha256);
+        Path lib = null;
+        for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
+          JarEntry entry = entries.nextElement();
+          String name = entry.getName();
+          if (!entry.isDirectory() && name.startsWith(NESTED) && name.endsWith(".jar")
+              && name.indexOf('/', NESTED.length()) < 0) {
+            lib = lib != null ? lib : Files.createDirectories(privateDir.resolve("lib"));
+            Path target = lib.resolve(name.substring(NESTED.length()));
+            try (InputStream in = file.getInputStream(entry)) {
               Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            nested.add(name);
             urls.add(target.toUri().toURL());
           }
         }
+      } catch (IOException e) {
+        throw new PluginException(jar + ": cannot read it: " + e.getMessage() + " (expected: a jar file)", e);
       }
       loader = new PluginClassLoader("plugin:" + descriptor.name(), urls, gateway);
       List<GatewayFilterFactory<?>> factories = FilterRegistry.load(loader, descriptor.origin());
-      PluginJar opened = new PluginJar(descriptor, loader, nestedDir, factories);
       log.info("plugin {} {} from {} (SPI {}{})", descriptor.name(), descriptor.version(), jar,
           descriptor.spiVersion(), nested.isEmpty() ? "" : ", nested jars " + nested);
-      return opened;
+      return new PluginJar(descriptor, loader, privateDir, nested.isEmpty() ? null : privateDir.resolve("lib"),
+          factories);
+    } catch (PluginException e) {
+      closeQuietly(loader, privateDir);
+      throw e;
     } catch (IOException | IllegalStateException | LinkageError e) {
-      closeQuietly(loader, nestedDir);
+      closeQuietly(loader, privateDir);
       if (e instanceof IllegalStateException) {
         throw new PluginException(e.getMessage(), e);
       }
@@ -140,7 +144,7 @@ public final class PluginJar {
     return loader;
   }
 
-  /** Where its nested jars were extracted, if it has any (deleted when it closes). */
+  /** Where its nested jars were extracted, if it has any (deleted with the private copy when it closes). */
   public java.util.Optional<Path> nestedJarDirectory() {
     return java.util.Optional.ofNullable(nestedDir);
   }
@@ -189,12 +193,12 @@ public final class PluginJar {
   }
 
   private void closeNow() {
-    closeQuietly(loader, nestedDir);
+    closeQuietly(loader, privateDir);
     log.info("plugin {} {} from {}: class loader closed", descriptor.name(), descriptor.version(), descriptor.jar());
     closed.complete(null);
   }
 
-  private static void closeQuietly(PluginClassLoader loader, Path nestedDir) {
+  private static void closeQuietly(PluginClassLoader loader, Path privateDir) {
     if (loader != null) {
       try {
         loader.close();
@@ -202,13 +206,13 @@ public final class PluginJar {
         log.warn("plugin class loader {} did not close cleanly: {}", loader.getName(), e.toString());
       }
     }
-    if (nestedDir != null) {
-      try (Stream<Path> files = Files.walk(nestedDir)) {
+    if (privateDir != null) {
+      try (Stream<Path> files = Files.walk(privateDir)) {
         for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(p);
         }
       } catch (IOException e) {
-        log.warn("cannot delete the nested plugin jars in {}: {}", nestedDir, e.toString());
+        log.warn("cannot delete the plugin's private copy in {}: {}", privateDir, e.toString());
       }
     }
   }
