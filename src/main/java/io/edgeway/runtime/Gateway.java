@@ -7,6 +7,7 @@ import io.edgeway.config.GatewayConfig;
 import io.edgeway.config.LoadedConfig;
 import io.edgeway.demo.DemoUpstream;
 import io.edgeway.filter.FilterRegistry;
+import io.edgeway.plugin.PluginSet;
 import io.edgeway.config.ListenerConfig;
 import io.edgeway.config.ServerConfig;
 import io.edgeway.server.GatewayVerticle;
@@ -104,13 +105,31 @@ public final class Gateway {
    */
   public static Future<Gateway> start(
       Vertx vertx, LoadedConfig loaded, ConfigOrigin origin, FilterRegistry registry, List<GatewayModule> modules) {
-    String source = origin.source();
-    try {
+    return start(vertx, loaded, origin, PluginSet.fixed(registry), modules);
+  }
+
+  /**
+   * Starts a gateway as {@link #start(Vertx, LoadedConfig, ConfigOrigin, FilterRegistry, List)} does,
+   * with the built-in filters and the plugin jars of {@code plugins}; a reload rescans its directory.
+   * The first snapshot holds the plugin jars; a failed start closes them.
+   */
+  public static Future<Gateway> start(
+      Vertx vertx, LoadedConfig loaded, ConfigOrigin origin, PluginSet plugins, List<GatewayModule> modules) {
+    // Filter factories are plugin code: they are created (validation, then compilation) on a worker,
+    // never on an event loop, whichever thread called this.
+    return vertx.executeBlocking(() -> {
       // Before any module starts: a config that fails here never opens a connection or a file.
-      new ConfigValidator(registry, modules).validateRoutes(vertx, loaded);
-    } catch (ConfigException e) {
-      return Future.failedFuture(e);
-    }
+      new ConfigValidator(plugins.registry(), modules).validateRoutes(vertx, loaded);
+      return null;
+    }, false)
+        .compose(v -> startValidated(vertx, loaded, origin, plugins, modules))
+        .onFailure(failure -> plugins.closeUnused());
+  }
+
+  private static Future<Gateway> startValidated(
+      Vertx vertx, LoadedConfig loaded, ConfigOrigin origin, PluginSet plugins, List<GatewayModule> modules) {
+    String source = origin.source();
+    FilterRegistry registry = plugins.registry();
     GatewayConfig config = loaded.config();
     // Loads the TLS provider (a native library) here, at start-up, rather than on the event loop
     // that first needs it: listeners and https upstreams both do.
@@ -134,12 +153,13 @@ public final class Gateway {
     GatewayRuntime runtime = new GatewayRuntime(RouteSnapshot.empty(source));
     AtomicReference<AccessLogFile> accessLogFile = new AtomicReference<>();
     AdminServer admin = config.admin().enabled() ? new AdminServer(vertx, runtime, config.admin().token()) : null;
-    ConfigReloader reloader = new ConfigReloader(vertx, registry, modules, services, runtime, origin, loaded,
+    ConfigReloader reloader = new ConfigReloader(vertx, plugins, modules, services, runtime, origin, loaded,
         settings.instances());
     boolean watching = origin.file() != null && config.server().reload().watch();
     if (admin != null) {
       admin.register("/tls", req -> Future.succeededFuture(tlsStatus(listeners)));
       ConfigEndpoints.register(admin, vertx, runtime, reloader, watching);
+      admin.register("/plugins", req -> Future.succeededFuture(PluginEndpoint.describe(runtime.snapshot())));
     }
     List<CertificateReloader> reloaders = new ArrayList<>();
     ModuleContext context = new ModuleContext(vertx, config, services, runtime, admin);
@@ -150,17 +170,15 @@ public final class Gateway {
     List<String> deployments = new ArrayList<>();
     return startAccessLog(vertx, config.accessLog(), runtime, accessLogFile)
         .compose(v -> startModules(modules, context, started))
-        .compose(v -> {
-          try {
-            RouteSnapshot compiled = new RouteCompiler(vertx, registry, services, settings.instances())
-                .compile(loaded, source, RouteSnapshot.empty(source), runtime.upstreamResources());
-            runtime.swap(compiled);
-            runtime.reloadStats().started(new ConfigVersion(origin.hash(), source, compiled.loadedAt()));
-            return Future.<Void>succeededFuture();
-          } catch (ConfigException e) {
-            return Future.failedFuture(e);
-          }
-        })
+        .compose(v -> vertx.executeBlocking(() -> {
+          // On a worker: creating filters runs plugin code, which must never run on an event loop.
+          RouteSnapshot compiled = new RouteCompiler(vertx, registry, services, settings.instances())
+              .compile(loaded, source, RouteSnapshot.empty(source), runtime.upstreamResources())
+              .withPlugins(plugins);
+          runtime.swap(compiled);
+          runtime.reloadStats().started(new ConfigVersion(origin.hash(), source, compiled.loadedAt()));
+          return (Void) null;
+        }, false))
         .compose(v -> demo == null ? Future.succeededFuture(0)
             : demo.start(config.demoUpstream().host(), config.demoUpstream().port()))
         .compose(v -> admin == null ? Future.succeededFuture(0) : admin.start(config.admin().host(), config.admin().port()))

@@ -148,8 +148,11 @@ public final class RouteCompiler {
       }
       UpstreamCall call = new UpstreamCall(vertx, upstream, Boolean.TRUE.equals(route.preserveHost()));
       long maxBody = route.maxBodySize() != null ? route.maxBodySize().bytes() : defaultMaxBody;
+      boolean pluginCode = route.filters().stream().anyMatch(f -> registry.entry(f.name())
+          .map(e -> !e.origin().isBuiltIn()).orElse(false));
       CompiledRoute compiledRoute = new CompiledRoute(route.id(), FilterChains.link(filters, call), upstream, maxBody,
-          route.upstream().timeouts().requestBody().toNanos(), Boolean.TRUE.equals(route.websocket()), route);
+          route.upstream().timeouts().requestBody().toNanos(), Boolean.TRUE.equals(route.websocket()), route,
+          pluginCode);
       compiled.add(compiledRoute);
       table.add(routeSpec(route, compiledRoute));
     }
@@ -241,7 +244,7 @@ public final class RouteCompiler {
         ok = false;
         continue;
       }
-      staged.add(new Staged(factory.get().stage(), j, filter));
+      staged.add(new Staged(registry.entry(spec.name()).orElseThrow().stage(), j, filter));
     }
     if (!ok) {
       return null;
@@ -309,7 +312,7 @@ public final class RouteCompiler {
       return unexpectedFailure(factory, spec, path, e, errors);
     }
     if (filter == null) {
-      errors.add(spec.config(), path, "the '" + factory.name() + "' filter could not be created: its factory "
+      errors.add(spec.config(), path, "the '" + spec.name() + "' filter could not be created: its factory "
           + factory.getClass().getName() + " returned no filter (expected: a filter)");
     }
     return filter;
@@ -317,10 +320,14 @@ public final class RouteCompiler {
 
   // Not a validation message but a bug or a missing piece (an NPE, a class a plugin lacks): still
   // reported against the route and filter the operator wrote, never as a stack trace on stderr.
-  private static GatewayFilter unexpectedFailure(
+  // A plugin's filter also names the plugin and its jar: the operator must know whose code failed.
+  private GatewayFilter unexpectedFailure(
       GatewayFilterFactory<?> factory, FilterSpec spec, String path, Throwable failure, ConfigErrors errors) {
-    log.error("filter factory {} ({}) failed for {}", factory.name(), factory.getClass().getName(), path, failure);
-    errors.add(spec.config(), path, "the '" + factory.name() + "' filter could not be created: " + failure
+    String origin = registry.entry(spec.name()).map(e -> e.origin()).filter(o -> !o.isBuiltIn())
+        .map(o -> " of " + o.describe()).orElse("");
+    log.error("filter factory {} ({}{}) failed for {}", spec.name(), factory.getClass().getName(), origin, path,
+        failure);
+    errors.add(spec.config(), path, "the '" + spec.name() + "' filter" + origin + " could not be created: " + failure
         + " (expected: a configuration its factory accepts; the log has the stack trace)");
     return null;
   }
