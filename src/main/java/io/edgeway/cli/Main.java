@@ -4,8 +4,8 @@ import io.edgeway.config.ConfigError;
 import io.edgeway.config.ConfigException;
 import io.edgeway.config.ConfigLoader;
 import io.edgeway.config.LoadedConfig;
-import io.edgeway.filter.FilterRegistry;
-import io.edgeway.plugin.PluginLoader;
+import io.edgeway.plugin.PluginException;
+import io.edgeway.plugin.PluginSet;
 import io.edgeway.runtime.ConfigOrigin;
 import io.edgeway.runtime.Gateway;
 import io.edgeway.runtime.ConfigValidator;
@@ -17,9 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -104,21 +102,34 @@ public final class Main {
         }
       }
     }
-    LoadedConfig loaded;
-    String source;
-    ConfigOrigin origin;
-    FilterRegistry registry;
+    PluginSet plugins;
     ConfigValidator validator;
     try {
-      List<ClassLoader> loaders = new ArrayList<>();
-      loaders.add(Main.class.getClassLoader());
-      loaders.addAll(PluginLoader.load(Path.of(pluginDir), Main.class.getClassLoader()));
-      registry = FilterRegistry.discover(loaders);
-      validator = new ConfigValidator(registry, Gateway.discoverModules(Main.class.getClassLoader()));
-    } catch (IllegalStateException e) {
+      // Here, on the main thread: loading plugins runs their constructors, never on an event loop.
+      plugins = PluginSet.load(Path.of(pluginDir), Main.class.getClassLoader());
+    } catch (PluginException e) {
       err.println("edgeway: " + e.getMessage());
       return INVALID_CONFIG;
     }
+    try {
+      validator = new ConfigValidator(plugins.registry(), Gateway.discoverModules(Main.class.getClassLoader()));
+    } catch (IllegalStateException e) {
+      plugins.closeUnused();
+      err.println("edgeway: " + e.getMessage());
+      return INVALID_CONFIG;
+    }
+    int code = run(configFile, check, plugins, validator, out, err);
+    if (code != OK || check) {
+      plugins.closeUnused(); // nothing serves: close the class loaders, delete the nested jars
+    }
+    return code;
+  }
+
+  private static int run(String configFile, boolean check, PluginSet plugins, ConfigValidator validator,
+      PrintStream out, PrintStream err) {
+    LoadedConfig loaded;
+    String source;
+    ConfigOrigin origin;
     try {
       if (configFile == null && !Files.exists(Path.of(DEFAULT_CONFIG))) {
         source = "embedded:" + DEFAULT_CONFIG;
@@ -155,10 +166,10 @@ public final class Main {
         vertx.close();
       }
     }
-    return start(loaded, origin, registry, err);
+    return start(loaded, origin, plugins, err);
   }
 
-  private static int start(LoadedConfig loaded, ConfigOrigin origin, FilterRegistry registry, PrintStream err) {
+  private static int start(LoadedConfig loaded, ConfigOrigin origin, PluginSet plugins, PrintStream err) {
     Logger log = LoggerFactory.getLogger(Main.class);
     int loops = loaded.config().server().instances();
     Vertx vertx = Vertx.vertx(new VertxOptions()
@@ -169,7 +180,7 @@ public final class Main {
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
     Gateway gateway;
     try {
-      gateway = Gateway.start(vertx, loaded, origin, registry, Gateway.discoverModules(Main.class.getClassLoader()))
+      gateway = Gateway.start(vertx, loaded, origin, plugins, Gateway.discoverModules(Main.class.getClassLoader()))
           .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e instanceof ConfigException || e.getCause() == null ? e : e.getCause();

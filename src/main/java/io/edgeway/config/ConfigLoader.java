@@ -204,8 +204,8 @@ public final class ConfigLoader {
     if (bound == null || failed) {
       return null;
     }
-    return new GatewayConfig(bound.server(), bound.admin(), bound.demoUpstream(), bound.accessLog(), bound.routes(),
-        sections);
+    return new GatewayConfig(bound.server(), bound.admin(), bound.demoUpstream(), bound.accessLog(), bound.plugins(),
+        bound.routes(), sections);
   }
 
   private static Node compose(String source, String text, LoadSettings settings) throws ConfigException {

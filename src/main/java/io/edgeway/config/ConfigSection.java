@@ -6,7 +6,7 @@ import static java.util.Objects.requireNonNull;
  * A top-level section of the configuration that a module owns, such as {@code jwt-providers} or
  * {@code events}: its key, the type it binds to, and what an absent section means. The loader
  * binds every declared section in the same pass as the core sections (server, admin,
- * demo-upstream, access-log, routes), so its errors are reported with theirs; {@link GatewayConfig#section}
+ * demo-upstream, access-log, plugins, routes), so its errors are reported with theirs; {@link GatewayConfig#section}
  * hands the bound value to the module and to validation.
  *
  * @param key the top-level YAML key, kebab-case

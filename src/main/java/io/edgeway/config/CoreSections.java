@@ -7,7 +7,7 @@ import java.util.List;
  * {@link ConfigSchema}); {@link GatewayConfig} carries both.
  */
 record CoreSections(ServerConfig server, AdminConfig admin, DemoUpstreamConfig demoUpstream, AccessLogConfig accessLog,
-    List<RouteConfig> routes) {
+    PluginsConfig plugins, List<RouteConfig> routes) {
 
   static final List<String> KEYS = Binder.keysOf(CoreSections.class);
 }

@@ -15,25 +15,27 @@ import java.util.Map;
  * @param admin the admin API listener
  * @param demoUpstream the embedded echo service
  * @param accessLog the JSON access log: on or off, where it goes, which fields, 2xx sampling
+ * @param plugins what the gateway offers plugins process-wide (the blocking pool)
  * @param routes the routes in file order; default none
  * @param sections the module sections written in the file, bound, by key; an absent one is not
  *     here ({@link #section} answers its {@link ConfigSection#absent()} value)
  */
 public record GatewayConfig(ServerConfig server, AdminConfig admin, DemoUpstreamConfig demoUpstream, AccessLogConfig accessLog,
-    List<RouteConfig> routes, Map<String, Object> sections) {
+    PluginsConfig plugins, List<RouteConfig> routes, Map<String, Object> sections) {
 
   public GatewayConfig {
     server = server == null ? ServerConfig.defaults() : server;
     admin = admin == null ? AdminConfig.defaults() : admin;
     demoUpstream = demoUpstream == null ? DemoUpstreamConfig.defaults() : demoUpstream;
     accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
+    plugins = plugins == null ? PluginsConfig.defaults() : plugins;
     routes = routes == null ? List.of() : List.copyOf(routes);
     sections = sections == null ? Map.of() : Map.copyOf(sections);
   }
 
   /** A gateway with every default and no routes (what an empty file means). */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null, null, null);
   }
 
   /**

@@ -1,6 +1,9 @@
 package io.edgeway.filter;
 
+import static java.util.Objects.requireNonNull;
+
 import io.edgeway.spi.GatewayFilterFactory;
+import io.edgeway.spi.Stage;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,68 +16,158 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The filter factories this gateway knows, discovered with {@link ServiceLoader} from the
- * gateway's own jar (built-ins) and from plugin class loaders, the same way for both.
+ * The filter factories this gateway knows, each with its {@link FilterOrigin}: the built-ins
+ * discovered with {@link ServiceLoader} from the gateway's own jar, and the factories of the plugin
+ * jars (see {@code io.edgeway.plugin.PluginSet}), discovered the same way from each jar's class
+ * loader. A factory's name and stage are read once, when it is registered, never again on a request
+ * thread.
  */
 public final class FilterRegistry {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
 
-  private final Map<String, GatewayFilterFactory<?>> factories;
+  /**
+   * One registered factory.
+   *
+   * @param name its filter name (read once from {@link GatewayFilterFactory#name()})
+   * @param stage its stage (read once from {@link GatewayFilterFactory#stage()})
+   * @param origin where it comes from
+   * @param factory the factory
+   */
+  public record Entry(String name, Stage stage, FilterOrigin origin, GatewayFilterFactory<?> factory) {}
 
-  private FilterRegistry(Map<String, GatewayFilterFactory<?>> factories) {
-    this.factories = Collections.unmodifiableMap(factories);
+  private final Map<String, Entry> entries;
+
+  private FilterRegistry(Map<String, Entry> entries) {
+    this.entries = Collections.unmodifiableMap(entries);
   }
 
   /**
-   * Discovers factories from the given class loaders, in order.
+   * Discovers factories from the given class loaders, in order, all of them {@link
+   * FilterOrigin#BUILT_IN} (the gateway's class path; plugin jars go through {@link Builder}).
    *
    * @throws IllegalStateException when two factories claim one name, a name is not kebab-case,
    *     or a provider cannot be instantiated
    */
   public static FilterRegistry discover(List<ClassLoader> loaders) {
-    Map<String, GatewayFilterFactory<?>> found = new LinkedHashMap<>();
+    Builder builder = builder();
     for (ClassLoader loader : loaders) {
-      try {
-        @SuppressWarnings("rawtypes")
-        ServiceLoader<GatewayFilterFactory> services = ServiceLoader.load(GatewayFilterFactory.class, loader);
-        for (GatewayFilterFactory<?> factory : services) {
-          register(found, factory);
-        }
-      } catch (ServiceConfigurationError e) {
-        throw new IllegalStateException("cannot load filter factories: " + e.getMessage(), e);
+      builder.addAll(FilterOrigin.BUILT_IN, load(loader, FilterOrigin.BUILT_IN));
+    }
+    return builder.build();
+  }
+
+  /**
+   * The factories a class loader registers in {@code META-INF/services}, instantiated.
+   *
+   * @throws IllegalStateException naming {@code origin} and keeping the cause's message when a
+   *     provider cannot be loaded or its constructor throws
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  public static List<GatewayFilterFactory<?>> load(ClassLoader loader, FilterOrigin origin) {
+    List<GatewayFilterFactory<?>> found = new java.util.ArrayList<>();
+    try {
+      ServiceLoader<GatewayFilterFactory> services = ServiceLoader.load(GatewayFilterFactory.class, loader);
+      for (ServiceLoader.Provider<GatewayFilterFactory> provider : services.stream().toList()) {
+        found.add(provider.get());
       }
+    } catch (ServiceConfigurationError e) {
+      throw new IllegalStateException(origin + ": cannot load its filter factories: " + describe(e)
+          + " (expected: public classes with a public no-argument constructor that does not throw)", e);
     }
-    return new FilterRegistry(found);
+    return found;
   }
 
-  /** A registry of exactly these factories (tests). */
+  // ServiceLoader says "Provider X could not be instantiated"; the operator needs the cause too.
+  private static String describe(Throwable e) {
+    StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+    Throwable cause = e.getCause();
+    while (cause != null) {
+      if (!(cause instanceof java.lang.reflect.InvocationTargetException)) {
+        text.append(": ").append(cause);
+      }
+      cause = cause.getCause();
+    }
+    return text.toString();
+  }
+
+  /** A registry of exactly these factories, all {@link FilterOrigin#BUILT_IN} (tests). */
   public static FilterRegistry of(List<GatewayFilterFactory<?>> factories) {
-    Map<String, GatewayFilterFactory<?>> found = new LinkedHashMap<>();
-    factories.forEach(f -> register(found, f));
-    return new FilterRegistry(found);
+    return builder().addAll(FilterOrigin.BUILT_IN, factories).build();
   }
 
-  private static void register(Map<String, GatewayFilterFactory<?>> found, GatewayFilterFactory<?> factory) {
-    String name = factory.name();
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalStateException("filter factory " + factory.getClass().getName() + ": name: " + name
-          + " (expected: kebab-case such as rate-limit)");
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects factories; a name claimed twice fails naming both origins. */
+  public static final class Builder {
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Registers {@code factory}, reading its name and stage now.
+     *
+     * @throws IllegalStateException when the name is not kebab-case or another factory has it
+     */
+    public Builder add(FilterOrigin origin, GatewayFilterFactory<?> factory) {
+      requireNonNull(origin, "origin");
+      requireNonNull(factory, "factory");
+      String name;
+      Stage stage;
+      try {
+        name = factory.name();
+        stage = factory.stage();
+      } catch (RuntimeException | LinkageError e) {
+        throw new IllegalStateException(origin + ": filter factory " + factory.getClass().getName()
+            + " failed to give its name and stage: " + e + " (expected: constant answers)", e);
+      }
+      if (name == null || !NAME.matcher(name).matches()) {
+        throw new IllegalStateException(origin + ": filter factory " + factory.getClass().getName() + ": name: "
+            + name + " (expected: kebab-case such as rate-limit)");
+      }
+      if (stage == null) {
+        throw new IllegalStateException(origin + ": filter factory " + factory.getClass().getName()
+            + ": stage: null (expected: one of " + java.util.Arrays.toString(Stage.values()) + ")");
+      }
+      Entry existing = entries.get(name);
+      if (existing != null && existing.factory().getClass() != factory.getClass()) {
+        throw new IllegalStateException("filter name '" + name + "' is claimed by both " + existing.origin() + " ("
+            + existing.factory().getClass().getName() + ") and " + origin + " (" + factory.getClass().getName()
+            + ") (expected: one factory per filter name)");
+      }
+      // The very same class listed twice on one class path is one factory, not a clash.
+      entries.putIfAbsent(name, new Entry(name, stage, origin, factory));
+      return this;
     }
-    GatewayFilterFactory<?> existing = found.get(name);
-    // The same class seen through two loaders (parent delegation) is one factory, not a clash.
-    if (existing != null && existing.getClass() != factory.getClass()) {
-      throw new IllegalStateException("filter name '" + name + "' is claimed by both "
-          + existing.getClass().getName() + " and " + factory.getClass().getName());
+
+    public Builder addAll(FilterOrigin origin, List<GatewayFilterFactory<?>> factories) {
+      factories.forEach(f -> add(origin, f));
+      return this;
     }
-    found.putIfAbsent(name, factory);
+
+    public FilterRegistry build() {
+      return new FilterRegistry(new LinkedHashMap<>(entries));
+    }
   }
 
   public Optional<GatewayFilterFactory<?>> find(String name) {
-    return Optional.ofNullable(factories.get(name));
+    Entry entry = entries.get(name);
+    return entry == null ? Optional.empty() : Optional.of(entry.factory());
+  }
+
+  /** The registration of {@code name}: its origin and the stage read at registration. */
+  public Optional<Entry> entry(String name) {
+    return Optional.ofNullable(entries.get(name));
+  }
+
+  /** Every registration, in registration order. */
+  public List<Entry> entries() {
+    return List.copyOf(entries.values());
   }
 
   /** Known filter names, sorted (for "expected one of" messages). */
   public Set<String> names() {
-    return new TreeSet<>(factories.keySet());
+    return new TreeSet<>(entries.keySet());
   }
 }

@@ -17,10 +17,18 @@ import io.edgeway.spi.FilterChain;
  * @param requestBodyTimeoutNanos how long the whole client upload may take
  * @param websocket whether WebSocket upgrades pass through on this route
  * @param config the configuration it was compiled from (for the admin API)
+ * @param pluginCode whether a filter of a plugin jar runs on it: its requests hold the snapshot
+ *     (and with it the plugin class loaders) until they end
  */
 public record CompiledRoute(
     String id, FilterChain chain, Upstream upstream, long maxBodyBytes, long requestBodyTimeoutNanos, boolean websocket,
-    RouteConfig config) {
+    RouteConfig config, boolean pluginCode) {
+
+  /** A route of built-in filters only. */
+  public CompiledRoute(String id, FilterChain chain, Upstream upstream, long maxBodyBytes, long requestBodyTimeoutNanos,
+      boolean websocket, RouteConfig config) {
+    this(id, chain, upstream, maxBodyBytes, requestBodyTimeoutNanos, websocket, config, false);
+  }
 
   public CompiledRoute {
     requireNonNull(id, "id");

@@ -12,7 +12,8 @@ import io.edgeway.config.GatewayConfig;
 import io.edgeway.config.LoadedConfig;
 import io.edgeway.config.RouteConfig;
 import io.edgeway.config.ServerConfig;
-import io.edgeway.filter.FilterRegistry;
+import io.edgeway.plugin.PluginException;
+import io.edgeway.plugin.PluginSet;
 import io.edgeway.proxy.UpstreamResources;
 import io.edgeway.runtime.ConfigReloadStats.Attempt;
 import io.edgeway.runtime.ConfigReloadStats.Outcome;
@@ -45,7 +46,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * Reloads the configuration file of a running gateway, one reload at a time, on its own thread
  * (reading the file, validating and compiling are blocking work and never run on an event loop).
  *
- * <p>A reload reads the file, validates it whole exactly as start-up does ({@link
+ * <p>A reload rescans the plugins directory ({@link PluginSet#rescan()}: a replaced jar gets a new
+ * class loader, unchanged jars keep theirs), reads the file, validates it whole exactly as start-up does ({@link
  * ConfigValidator}), refuses keys that cannot change while running (the listener, the admin API,
  * the demo upstream, and whatever a module's {@link GatewayModule#restartRequired} names), compiles
  * the new routes against the running services, handing unchanged upstreams over ({@link
@@ -82,8 +84,6 @@ public final class ConfigReloader {
   public record Result(Attempt attempt, ConfigVersion running, RouteChanges routes) {}
 
   private final Vertx vertx;
-  private final ConfigValidator validator;
-  private final FilterRegistry registry;
   private final List<GatewayModule> modules;
   private final GatewayServices services;
   private final GatewayRuntime runtime;
@@ -92,15 +92,15 @@ public final class ConfigReloader {
   private final ExecutorService thread;
   private final List<Consumer<Result>> listeners = new CopyOnWriteArrayList<>();
   private volatile LoadedConfig running;
+  private volatile PluginSet plugins;
   private volatile boolean closed;
   private String lastFailedHash; // reload thread only
 
-  ConfigReloader(Vertx vertx, FilterRegistry registry, List<GatewayModule> modules, GatewayServices services,
+  ConfigReloader(Vertx vertx, PluginSet plugins, List<GatewayModule> modules, GatewayServices services,
       GatewayRuntime runtime, ConfigOrigin origin, LoadedConfig initial, int eventLoops) {
     this.vertx = requireNonNull(vertx, "vertx");
-    this.registry = requireNonNull(registry, "registry");
+    this.plugins = requireNonNull(plugins, "plugins");
     this.modules = List.copyOf(modules);
-    this.validator = new ConfigValidator(registry, this.modules);
     this.services = requireNonNull(services, "services");
     this.runtime = requireNonNull(runtime, "runtime");
     this.origin = requireNonNull(origin, "origin");
@@ -116,6 +116,11 @@ public final class ConfigReloader {
   /** The configuration serving now. */
   public LoadedConfig running() {
     return running;
+  }
+
+  /** The filters (built-ins and plugin jars) the running snapshot was compiled with. */
+  public PluginSet plugins() {
+    return plugins;
   }
 
   /** The file reloads read, if the configuration came from one. */
@@ -200,29 +205,52 @@ public final class ConfigReloader {
     } catch (ConfigException e) {
       return failed(trigger, null, lines(e));
     }
+    PluginSet current = plugins;
+    PluginSet next;
+    try {
+      next = current.rescan();
+    } catch (PluginException e) {
+      return failed(trigger, null, List.of(e.getMessage()));
+    }
+    boolean adopted = false;
+    try {
+      Result result = reloadNow(trigger, onlyIfChanged, text, current, next);
+      adopted = next == plugins;
+      return result;
+    } finally {
+      if (!adopted && next != current) {
+        next.closeUnused(); // the jars this refused reload opened; the running ones are held by the snapshot
+      }
+    }
+  }
+
+  private Result reloadNow(String trigger, boolean onlyIfChanged, String text, PluginSet current, PluginSet nextPlugins) {
+    boolean pluginsChanged = nextPlugins != current;
     String hash = ConfigVersion.hashOf(text);
-    ConfigVersion current = runtime.reloadStats().running();
-    if (hash.equals(current.hash())) {
+    ConfigVersion runningVersion = runtime.reloadStats().running();
+    if (hash.equals(runningVersion.hash()) && !pluginsChanged) {
       if (onlyIfChanged) {
         return null;
       }
       Attempt attempt = new Attempt(Instant.now(), trigger, Outcome.UNCHANGED, hash, List.of());
       runtime.reloadStats().record(attempt, null);
       log.info("configuration reload ({}): {} is unchanged (version {})", trigger, origin.source(), hash);
-      return new Result(attempt, current, RouteChanges.NONE);
+      return new Result(attempt, runningVersion, RouteChanges.NONE);
     }
-    if (onlyIfChanged && hash.equals(lastFailedHash)) {
+    if (onlyIfChanged && hash.equals(lastFailedHash) && !pluginsChanged) {
       return null;
     }
     LoadedConfig next;
     RouteSnapshot compiled;
     LoadedConfig before = running;
     try {
+      ConfigValidator validator = new ConfigValidator(nextPlugins.registry(), modules);
       next = validator.load(origin.source(), text, System::getenv);
       validator.validateRoutes(vertx, next);
       refuseRestartOnlyChanges(before, next);
-      compiled = new RouteCompiler(vertx, registry, services, eventLoops)
-          .compile(next, origin.source(), runtime.snapshot(), runtime.upstreamResources());
+      compiled = new RouteCompiler(vertx, nextPlugins.registry(), services, eventLoops)
+          .compile(next, origin.source(), runtime.snapshot(), runtime.upstreamResources())
+          .withPlugins(nextPlugins);
     } catch (ConfigException e) {
       lastFailedHash = hash;
       return failed(trigger, hash, lines(e));
@@ -246,12 +274,14 @@ public final class ConfigReloader {
     RouteChanges changes = changes(runtime.snapshot(), compiled);
     RouteSnapshot previous = runtime.swap(compiled);
     running = next;
+    plugins = nextPlugins;
     previous.retire(compiled);
     ConfigVersion version = new ConfigVersion(hash, origin.source(), compiled.loadedAt());
     Attempt attempt = new Attempt(Instant.now(), trigger, Outcome.APPLIED, hash, List.of());
     runtime.reloadStats().record(attempt, version);
-    log.info("configuration reloaded ({}) from {}: version {}, {} routes (added {}, removed {}, changed {})", trigger,
-        origin.source(), hash, compiled.routes().size(), changes.added(), changes.removed(), changes.changed());
+    log.info("configuration reloaded ({}) from {}: version {}, {} routes (added {}, removed {}, changed {}){}", trigger,
+        origin.source(), hash, compiled.routes().size(), changes.added(), changes.removed(), changes.changed(),
+        pluginsChanged ? ", plugin jars " + nextPlugins.jars() : "");
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("routes", compiled.routes().size());
     data.put("source", origin.source());
@@ -273,6 +303,8 @@ public final class ConfigReloader {
     }
     refused.addAll(ConfigDiff.between("admin", was.admin(), now.admin()));
     refused.addAll(ConfigDiff.between("demo-upstream", was.demoUpstream(), now.demoUpstream()));
+    // The running filters hold the one pool, and its queue bound is fixed when it is made.
+    refused.addAll(ConfigDiff.between("plugins", was.plugins(), now.plugins()));
     for (GatewayModule module : modules) {
       refused.addAll(module.restartRequired(was, now));
     }

@@ -7,9 +7,11 @@ import io.edgeway.config.GatewayConfig;
 import io.edgeway.config.LoadedConfig;
 import io.edgeway.demo.DemoUpstream;
 import io.edgeway.filter.FilterRegistry;
+import io.edgeway.plugin.PluginSet;
 import io.edgeway.config.ListenerConfig;
 import io.edgeway.config.ServerConfig;
 import io.edgeway.server.GatewayVerticle;
+import io.edgeway.spi.BlockingExecutor;
 import io.edgeway.server.ListenerSettings;
 import io.edgeway.server.tls.CertificateReloader;
 import io.edgeway.server.tls.ListenerTls;
@@ -50,11 +52,13 @@ public final class Gateway {
   private final ConfigReloader reloader;
   private final ConfigWatcher watcher;
   private final AtomicReference<AccessLogFile> accessLogFile;
+  private final BlockingPool blockingPool;
 
   private Gateway(Vertx vertx, GatewayRuntime runtime, ServerSettings settings, List<GatewayVerticle> verticles,
       List<String> deployments, AdminServer admin, DemoUpstream demo, int adminPort, List<GatewayModule> modules,
       List<CertificateReloader> reloaders, ConfigReloader reloader, ConfigWatcher watcher,
-      AtomicReference<AccessLogFile> accessLogFile) {
+      AtomicReference<AccessLogFile> accessLogFile, BlockingPool blockingPool) {
+    this.blockingPool = blockingPool;
     this.modules = List.copyOf(modules);
     this.reloaders = List.copyOf(reloaders);
     this.reloader = reloader;
@@ -101,13 +105,31 @@ public final class Gateway {
    */
   public static Future<Gateway> start(
       Vertx vertx, LoadedConfig loaded, ConfigOrigin origin, FilterRegistry registry, List<GatewayModule> modules) {
-    String source = origin.source();
-    try {
+    return start(vertx, loaded, origin, PluginSet.fixed(registry), modules);
+  }
+
+  /**
+   * Starts a gateway as {@link #start(Vertx, LoadedConfig, ConfigOrigin, FilterRegistry, List)} does,
+   * with the built-in filters and the plugin jars of {@code plugins}; a reload rescans its directory.
+   * The first snapshot holds the plugin jars; a failed start closes them.
+   */
+  public static Future<Gateway> start(
+      Vertx vertx, LoadedConfig loaded, ConfigOrigin origin, PluginSet plugins, List<GatewayModule> modules) {
+    // Filter factories are plugin code: they are created (validation, then compilation) on a worker,
+    // never on an event loop, whichever thread called this.
+    return vertx.executeBlocking(() -> {
       // Before any module starts: a config that fails here never opens a connection or a file.
-      new ConfigValidator(registry, modules).validateRoutes(vertx, loaded);
-    } catch (ConfigException e) {
-      return Future.failedFuture(e);
-    }
+      new ConfigValidator(plugins.registry(), modules).validateRoutes(vertx, loaded);
+      return null;
+    }, false)
+        .compose(v -> startValidated(vertx, loaded, origin, plugins, modules))
+        .onFailure(failure -> plugins.closeUnused());
+  }
+
+  private static Future<Gateway> startValidated(
+      Vertx vertx, LoadedConfig loaded, ConfigOrigin origin, PluginSet plugins, List<GatewayModule> modules) {
+    String source = origin.source();
+    FilterRegistry registry = plugins.registry();
     GatewayConfig config = loaded.config();
     // Loads the TLS provider (a native library) here, at start-up, rather than on the event loop
     // that first needs it: listeners and https upstreams both do.
@@ -124,16 +146,20 @@ public final class Gateway {
     ServerSettings settings = ServerSettings.from(config.server(), listeners);
     GatewayServices services = new GatewayServices();
     services.register(StateEvents.class, new LoggingStateEvents());
+    // Threads start on demand: a gateway whose plugins never block holds none.
+    BlockingPool blockingPool = new BlockingPool(config.plugins().blockingPool());
+    services.register(BlockingExecutor.class, blockingPool);
     // The runtime starts with an empty table; the compiled snapshot is swapped in before listening.
     GatewayRuntime runtime = new GatewayRuntime(RouteSnapshot.empty(source));
     AtomicReference<AccessLogFile> accessLogFile = new AtomicReference<>();
     AdminServer admin = config.admin().enabled() ? new AdminServer(vertx, runtime, config.admin().token()) : null;
-    ConfigReloader reloader = new ConfigReloader(vertx, registry, modules, services, runtime, origin, loaded,
+    ConfigReloader reloader = new ConfigReloader(vertx, plugins, modules, services, runtime, origin, loaded,
         settings.instances());
     boolean watching = origin.file() != null && config.server().reload().watch();
     if (admin != null) {
       admin.register("/tls", req -> Future.succeededFuture(tlsStatus(listeners)));
       ConfigEndpoints.register(admin, vertx, runtime, reloader, watching);
+      admin.register("/plugins", req -> Future.succeededFuture(PluginEndpoint.describe(runtime.snapshot())));
     }
     List<CertificateReloader> reloaders = new ArrayList<>();
     ModuleContext context = new ModuleContext(vertx, config, services, runtime, admin);
@@ -144,17 +170,15 @@ public final class Gateway {
     List<String> deployments = new ArrayList<>();
     return startAccessLog(vertx, config.accessLog(), runtime, accessLogFile)
         .compose(v -> startModules(modules, context, started))
-        .compose(v -> {
-          try {
-            RouteSnapshot compiled = new RouteCompiler(vertx, registry, services, settings.instances())
-                .compile(loaded, source, RouteSnapshot.empty(source), runtime.upstreamResources());
-            runtime.swap(compiled);
-            runtime.reloadStats().started(new ConfigVersion(origin.hash(), source, compiled.loadedAt()));
-            return Future.<Void>succeededFuture();
-          } catch (ConfigException e) {
-            return Future.failedFuture(e);
-          }
-        })
+        .compose(v -> vertx.executeBlocking(() -> {
+          // On a worker: creating filters runs plugin code, which must never run on an event loop.
+          RouteSnapshot compiled = new RouteCompiler(vertx, registry, services, settings.instances())
+              .compile(loaded, source, RouteSnapshot.empty(source), runtime.upstreamResources())
+              .withPlugins(plugins);
+          runtime.swap(compiled);
+          runtime.reloadStats().started(new ConfigVersion(origin.hash(), source, compiled.loadedAt()));
+          return (Void) null;
+        }, false))
         .compose(v -> demo == null ? Future.succeededFuture(0)
             : demo.start(config.demoUpstream().host(), config.demoUpstream().port()))
         .compose(v -> admin == null ? Future.succeededFuture(0) : admin.start(config.admin().host(), config.admin().port()))
@@ -180,7 +204,7 @@ public final class Gateway {
                       "trigger", "start")));
               ConfigWatcher watcher = watching ? watch(origin, config, reloader) : null;
               Gateway gateway = new Gateway(vertx, runtime, settings, verticles, deployments, admin, demo, adminPort,
-                  started, reloaders, reloader, watcher, accessLogFile);
+                  started, reloaders, reloader, watcher, accessLogFile, blockingPool);
               log.info("edgeway listening on {} ({} event loops, {} routes){}", describe(listeners, gateway),
                   settings.instances(), snapshot.routes().size(),
                   admin == null ? "" : ", admin on " + config.admin().host() + ":" + adminPort);
@@ -190,6 +214,7 @@ public final class Gateway {
           reloaders.forEach(CertificateReloader::stop);
           reloader.close();
           runtime.snapshot().close();
+          blockingPool.close();
           List<Future<?>> stops = new ArrayList<>();
           started.forEach(m -> stops.add(m.stop()));
           deployments.forEach(id -> stops.add(vertx.undeploy(id)));
@@ -401,6 +426,8 @@ public final class Gateway {
         })
         .transform(x -> {
           runtime.snapshot().close();
+          // After the filters' close actions, which may still hand work to the pool.
+          blockingPool.close();
           // Last: the requests that finished during the drain are logged.
           return closeAccessLog(vertx, accessLogFile);
         });

@@ -29,11 +29,14 @@ import io.edgeway.routing.RouteProblem;
 import io.edgeway.routing.RouteSpec;
 import io.edgeway.routing.RouteTable;
 import io.edgeway.routing.RouteTableException;
+import io.edgeway.spi.BlockingExecutor;
 import io.edgeway.spi.FilterContext;
 import io.edgeway.spi.GatewayFilter;
 import io.edgeway.spi.GatewayFilterFactory;
 import io.edgeway.spi.Stage;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +61,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouteCompiler {
   private static final Logger log = LoggerFactory.getLogger(RouteCompiler.class);
+  private static final Clock CLOCK = Clock.systemUTC();
+  private static final BlockingExecutor NO_BLOCKING_WHILE_VALIDATING = refusing(
+      "blocking(): no blocking work while validating (expected: start it only when FilterContext.validating() is false;"
+      + " this filter is discarded before any request)");
+  private static final BlockingExecutor NO_BLOCKING_POOL = refusing(
+      "blocking(): this gateway offers no blocking pool (expected: a gateway started with Gateway.start)");
   private final Vertx vertx;
   private final FilterRegistry registry;
   private final GatewayServices services;
@@ -84,7 +94,7 @@ public final class RouteCompiler {
     try {
       for (int i = 0; i < routes.size(); i++) {
         RouteConfig route = routes.get(i);
-        if (createFilters(route, "routes[" + i + "]", errors, closeActions) != null) {
+        if (createFilters(route, "routes[" + i + "]", errors, closeActions, true) != null) {
           table.add(routeSpec(route, route));
         }
       }
@@ -125,7 +135,7 @@ public final class RouteCompiler {
     for (int i = 0; i < routes.size(); i++) {
       RouteConfig route = routes.get(i);
       String at = "routes[" + i + "]";
-      List<GatewayFilter> filters = createFilters(route, at, errors, closeActions);
+      List<GatewayFilter> filters = createFilters(route, at, errors, closeActions, false);
       if (filters == null) {
         continue;
       }
@@ -138,8 +148,11 @@ public final class RouteCompiler {
       }
       UpstreamCall call = new UpstreamCall(vertx, upstream, Boolean.TRUE.equals(route.preserveHost()));
       long maxBody = route.maxBodySize() != null ? route.maxBodySize().bytes() : defaultMaxBody;
+      boolean pluginCode = route.filters().stream().anyMatch(f -> registry.entry(f.name())
+          .map(e -> !e.origin().isBuiltIn()).orElse(false));
       CompiledRoute compiledRoute = new CompiledRoute(route.id(), FilterChains.link(filters, call), upstream, maxBody,
-          route.upstream().timeouts().requestBody().toNanos(), Boolean.TRUE.equals(route.websocket()), route);
+          route.upstream().timeouts().requestBody().toNanos(), Boolean.TRUE.equals(route.websocket()), route,
+          pluginCode);
       compiled.add(compiledRoute);
       table.add(routeSpec(route, compiledRoute));
     }
@@ -172,6 +185,16 @@ public final class RouteCompiler {
     }
   }
 
+  private static BlockingExecutor refusing(String why) {
+    return new BlockingExecutor() {
+      @Override
+      public <T> Future<T> run(Callable<T> task) {
+        requireNonNull(task, "task");
+        return Future.failedFuture(new IllegalStateException(why));
+      }
+    };
+  }
+
   private static void closeQuietly(Runnable action) {
     try {
       action.run();
@@ -199,7 +222,8 @@ public final class RouteCompiler {
     return 0;
   }
 
-  private List<GatewayFilter> createFilters(RouteConfig route, String at, ConfigErrors errors, List<Runnable> closeActions) {
+  private List<GatewayFilter> createFilters(
+      RouteConfig route, String at, ConfigErrors errors, List<Runnable> closeActions, boolean validating) {
     record Staged(Stage stage, int order, GatewayFilter filter) {}
     List<Staged> staged = new ArrayList<>();
     boolean ok = true;
@@ -215,12 +239,12 @@ public final class RouteCompiler {
         ok = false;
         continue;
       }
-      GatewayFilter filter = create(factory.get(), spec, route.id(), path, errors, closeActions);
+      GatewayFilter filter = create(factory.get(), spec, route.id(), path, errors, closeActions, validating);
       if (filter == null) {
         ok = false;
         continue;
       }
-      staged.add(new Staged(factory.get().stage(), j, filter));
+      staged.add(new Staged(registry.entry(spec.name()).orElseThrow().stage(), j, filter));
     }
     if (!ok) {
       return null;
@@ -231,11 +255,14 @@ public final class RouteCompiler {
 
   private <C extends Record> GatewayFilter create(
       GatewayFilterFactory<C> factory, FilterSpec spec, String routeId, String path, ConfigErrors errors,
-      List<Runnable> closeActions) {
+      List<Runnable> closeActions, boolean validating) {
     C config = Binder.bind(spec.config(), factory.configType(), errors);
     if (config == null) {
       return null;
     }
+    // The gateway registers its pool as a service; validation views have none (nothing may run).
+    BlockingExecutor blocking = validating ? NO_BLOCKING_WHILE_VALIDATING
+        : services.find(BlockingExecutor.class).orElse(NO_BLOCKING_POOL);
     FilterContext context = new FilterContext() {
       @Override
       public Vertx vertx() {
@@ -256,6 +283,21 @@ public final class RouteCompiler {
       public void onClose(Runnable action) {
         closeActions.add(requireNonNull(action, "action"));
       }
+
+      @Override
+      public boolean validating() {
+        return validating;
+      }
+
+      @Override
+      public BlockingExecutor blocking() {
+        return blocking;
+      }
+
+      @Override
+      public Clock clock() {
+        return CLOCK;
+      }
     };
     GatewayFilter filter;
     try {
@@ -270,7 +312,7 @@ public final class RouteCompiler {
       return unexpectedFailure(factory, spec, path, e, errors);
     }
     if (filter == null) {
-      errors.add(spec.config(), path, "the '" + factory.name() + "' filter could not be created: its factory "
+      errors.add(spec.config(), path, "the '" + spec.name() + "' filter could not be created: its factory "
           + factory.getClass().getName() + " returned no filter (expected: a filter)");
     }
     return filter;
@@ -278,10 +320,14 @@ public final class RouteCompiler {
 
   // Not a validation message but a bug or a missing piece (an NPE, a class a plugin lacks): still
   // reported against the route and filter the operator wrote, never as a stack trace on stderr.
-  private static GatewayFilter unexpectedFailure(
+  // A plugin's filter also names the plugin and its jar: the operator must know whose code failed.
+  private GatewayFilter unexpectedFailure(
       GatewayFilterFactory<?> factory, FilterSpec spec, String path, Throwable failure, ConfigErrors errors) {
-    log.error("filter factory {} ({}) failed for {}", factory.name(), factory.getClass().getName(), path, failure);
-    errors.add(spec.config(), path, "the '" + factory.name() + "' filter could not be created: " + failure
+    String origin = registry.entry(spec.name()).map(e -> e.origin()).filter(o -> !o.isBuiltIn())
+        .map(o -> " of " + o.describe()).orElse("");
+    log.error("filter factory {} ({}{}) failed for {}", spec.name(), factory.getClass().getName(), origin, path,
+        failure);
+    errors.add(spec.config(), path, "the '" + spec.name() + "' filter" + origin + " could not be created: " + failure
         + " (expected: a configuration its factory accepts; the log has the stack trace)");
     return null;
   }

@@ -1,5 +1,9 @@
 package io.edgeway.runtime;
 
+import static java.util.Objects.requireNonNull;
+
+import io.edgeway.filter.FilterRegistry;
+import io.edgeway.plugin.PluginSet;
 import io.edgeway.routing.RouteTable;
 import java.time.Instant;
 import java.util.List;
@@ -13,13 +17,36 @@ import java.util.List;
  * @param loadedAt when this snapshot was built
  * @param source where the configuration came from (file name)
  * @param closeActions what the route's filters registered with {@code FilterContext.onClose}
+ * @param plugins the filters it was compiled with (built-ins and plugin jars)
+ * @param references who still uses it (installed, requests on plugin routes)
  */
 public record RouteSnapshot(
     RouteTable<CompiledRoute> table, List<CompiledRoute> routes, Instant loadedAt, String source,
-    List<Runnable> closeActions) {
+    List<Runnable> closeActions, PluginSet plugins, SnapshotReferences references) {
+  private static final PluginSet NO_PLUGINS = PluginSet.fixed(FilterRegistry.of(List.of()));
+
   public RouteSnapshot {
     routes = List.copyOf(routes);
     closeActions = List.copyOf(closeActions);
+    requireNonNull(plugins, "plugins");
+    requireNonNull(references, "references");
+  }
+
+  /** A snapshot holding no plugin jars. */
+  public RouteSnapshot(RouteTable<CompiledRoute> table, List<CompiledRoute> routes, Instant loadedAt, String source,
+      List<Runnable> closeActions) {
+    this(table, routes, loadedAt, source, closeActions, NO_PLUGINS, new SnapshotReferences());
+  }
+
+  /**
+   * This snapshot holding {@code set}'s plugin jars until it drained (retired or closed, and its
+   * last request on a plugin route ended). Call once, before it is installed.
+   */
+  public RouteSnapshot withPlugins(PluginSet set) {
+    requireNonNull(set, "set");
+    set.retain();
+    references.whenDrained(set::release);
+    return new RouteSnapshot(table, routes, loadedAt, source, closeActions, set, references);
   }
 
   /** A snapshot with no routes (every request gets 404). */
@@ -31,6 +58,7 @@ public record RouteSnapshot(
   public void close() {
     routes.forEach(r -> r.upstream().close());
     runCloseActions();
+    references.release();
   }
 
   /**
@@ -48,6 +76,8 @@ public record RouteSnapshot(
       }
     }
     runCloseActions();
+    // Requests still running plugin code keep its jars open; the last one releases them.
+    references.release();
   }
 
   private void runCloseActions() {

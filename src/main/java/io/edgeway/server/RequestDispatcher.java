@@ -21,6 +21,9 @@ import io.edgeway.runtime.CompiledRoute;
 import io.edgeway.runtime.ExchangeObserver;
 import io.edgeway.runtime.GatewayRuntime;
 import io.edgeway.runtime.RequestTracer;
+import io.edgeway.runtime.RouteSnapshot;
+import io.edgeway.runtime.SnapshotReferences;
+import io.edgeway.spi.AttributeKey;
 import io.edgeway.spi.Body;
 import io.edgeway.spi.ExchangeOutcome;
 import io.edgeway.spi.GatewayException;
@@ -62,6 +65,9 @@ final class RequestDispatcher {
   private static final GatewayException INTERNAL =
       new GatewayException(500, "internal_error", "The gateway failed to handle the request");
   // Header names with a cached hash (AsciiString): set/get on every request does not rehash them.
+  /** The snapshot a request on a plugin route holds until it completed. */
+  private static final AttributeKey<SnapshotReferences> HELD_SNAPSHOT =
+      AttributeKey.of("held-snapshot", SnapshotReferences.class);
   private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
   private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
   private static final GatewayException DEADLINE =
@@ -157,7 +163,16 @@ final class RequestDispatcher {
       }
     }
 
-    RouteMatch<CompiledRoute> match = runtime.snapshot().table().match(matchMethod, host, path, headers::get);
+    RouteSnapshot snapshot = runtime.snapshot();
+    RouteMatch<CompiledRoute> match = snapshot.table().match(matchMethod, host, path, headers::get);
+    // A request running plugin code holds its snapshot, so the plugin's class loader stays open until
+    // it ends. Entering fails only if that snapshot was retired and drained since it was read: the
+    // newer one then serves.
+    while (match instanceof RouteMatch.Found<CompiledRoute> f && f.route().payload().pluginCode()
+        && !snapshot.references().tryAcquire()) {
+      snapshot = runtime.snapshot();
+      match = snapshot.table().match(matchMethod, host, path, headers::get);
+    }
     if (!(match instanceof RouteMatch.Found<CompiledRoute> found)) {
       DefaultExchange ex = newExchange(req, requestId, trace, null, path, host, start);
       if (match instanceof RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
@@ -173,6 +188,9 @@ final class RequestDispatcher {
 
     long contentLength = contentLength(headers);
     if (contentLength > route.maxBodyBytes()) {
+      if (route.pluginCode()) {
+        snapshot.references().release(); // no filter runs for this request
+      }
       DefaultExchange ex = newExchange(req, requestId, trace, route.id(), path, host, start);
       reject(req, guard, ex, BodyFailure.TOO_LARGE.rejection());
       return;
@@ -210,6 +228,9 @@ final class RequestDispatcher {
         req.query(), host, scheme, clientIp, params, headers, body);
     DefaultExchange ex = traced(new DefaultExchange(requestId, trace.traceId(), upstreamTraceparent, route.id(), request,
         req, loopIndex, start), trace);
+    if (route.pluginCode()) {
+      ex.put(HELD_SNAPSHOT, snapshot.references());
+    }
     if (listener.clientCertificates()) {
       List<X509Certificate> certificates = clientCertificates(req);
       if (certificates != null) {
@@ -486,6 +507,10 @@ final class RequestDispatcher {
       } catch (RuntimeException e) {
         log.error("exchange observer failed", e);
       }
+    }
+    SnapshotReferences held = ex.get(HELD_SNAPSHOT);
+    if (held != null) {
+      held.release(); // after the filters' completion callbacks, which may be plugin code too
     }
   }
 

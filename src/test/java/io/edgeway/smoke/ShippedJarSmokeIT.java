@@ -43,7 +43,7 @@ class ShippedJarSmokeIT {
 
   static {
     for (String path : new String[] {"/health", "/ready", "/routes", "/circuit-breakers", "/upstreams", "/retries",
-        "/ratelimit", "/cache/stats", "/jwt/providers", "/events/stats", "/tls", "/config"}) {
+        "/ratelimit", "/cache/stats", "/jwt/providers", "/events/stats", "/tls", "/config", "/plugins"}) {
       ADMIN_ENDPOINTS.put("GET " + path, path);
     }
     ADMIN_ENDPOINTS.put("POST /cache/purge", "/cache/purge?all=true");

@@ -1,9 +1,17 @@
 package io.edgeway.spi;
 
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.Optional;
 
-/** What a {@link GatewayFilterFactory} can use while creating a filter for a route. */
+/**
+ * What a {@link GatewayFilterFactory} can use while creating a filter for a route.
+ *
+ * <p>{@link GatewayFilterFactory#create} is called for two reasons: to validate a configuration
+ * ({@code --check}, and the same step at start-up and before each reload), where the filter is
+ * discarded right away, and to build the routes that serve requests. {@link #validating()} tells
+ * them apart.
+ */
 public interface FilterContext {
 
   /** The Vert.x instance the gateway runs on (for timers and async clients). */
@@ -16,6 +24,11 @@ public interface FilterContext {
    * A process-wide service the gateway offers to filters, such as a shared store or the event
    * publisher. Services are looked up by type at load time; keep the reference.
    *
+   * <p>While {@link #validating()}, services are validation views built from the configuration
+   * alone: a store that is configured but not connected, a key source that fetched nothing. They
+   * answer questions about the configuration (does this provider exist?) but do no I/O; a service
+   * that has no validation view is absent then.
+   *
    * @param type the service type
    * @return the service, or empty when this gateway does not offer it
    */
@@ -26,4 +39,34 @@ public interface FilterContext {
    * replaced the route), to cancel timers and close clients.
    */
   void onClose(Runnable action);
+
+  /**
+   * True when {@link GatewayFilterFactory#create} runs to validate a configuration: {@code --check},
+   * and the validation pass the gateway runs at start-up and before every reload. The filter made
+   * then is discarded right after (its {@link #onClose} actions run) and never sees a request; its
+   * {@link #service services} are validation views. False when the filter is created for the routes
+   * that serve requests.
+   *
+   * <p>Use it to skip work that only a serving filter needs (warming a cache, starting a timer,
+   * connecting a client); still check everything the configuration alone can get wrong, so that
+   * {@code --check} reports it.
+   */
+  boolean validating();
+
+  /**
+   * The pool for blocking work (file I/O, blocking SDKs), shared by all plugins and bounded; see
+   * {@link BlockingExecutor}. Never block an event loop: a filter runs on one.
+   *
+   * <p>While {@link #validating()}, the executor runs nothing: each task's future fails with an
+   * {@link IllegalStateException}, because the filter is discarded before any request.
+   */
+  BlockingExecutor blocking();
+
+  /**
+   * The clock to read the time from: the system clock in UTC in the gateway, a clock the test
+   * controls in a plugin's tests. Use it instead of {@link System#currentTimeMillis()} or
+   * {@link java.time.Instant#now()} (e.g. {@code clock.millis()}, {@code clock.instant()}), so
+   * that expiry, windows and timestamps can be tested without waiting.
+   */
+  Clock clock();
 }

@@ -36,11 +36,14 @@ public interface GatewayFilterFactory<C extends Record> {
    * Creates the filter for one route. Called once per route at load time (and again for each
    * reload), never per request: precompute everything here.
    *
-   * <p>Validation ({@code --check}, and the same step at start-up) also calls this method, before
-   * any process-wide part is started: services then come from what the configuration declares
-   * (e.g. a store that is configured but not connected), and the filter is discarded right after,
-   * running its {@link FilterContext#onClose} actions. So open no connections and start no work
-   * here that {@code onClose} does not undo.
+   * <p>Validation ({@code --check}, and the same step at start-up and before each reload) also
+   * calls this method, before any process-wide part is started; {@link FilterContext#validating()}
+   * is then true. Services then come from what the configuration declares (e.g. a store that is
+   * configured but not connected, see {@link FilterContext#service}), {@link
+   * FilterContext#blocking()} runs no task, and the filter is discarded right after, running its
+   * {@link FilterContext#onClose} actions. So open no connections and start no work here that
+   * {@code onClose} does not undo; better, start none while validating. Report configuration
+   * problems in both passes, so that {@code --check} finds them.
    *
    * @param config the bound, validated configuration
    * @param context the route and gateway services available to the filter

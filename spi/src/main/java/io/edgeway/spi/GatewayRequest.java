@@ -54,7 +54,19 @@ public interface GatewayRequest {
   /** The headers to send upstream (mutable). */
   MultiMap headers();
 
-  /** The request body (streamed unless a filter buffered it). */
+  /**
+   * The request body: {@link Body#empty()} for a request without one, otherwise streamed unless a
+   * filter replaced it. The stream starts paused: nothing is read from the client (and no
+   * {@code 100 Continue} is sent) until a filter reads it or the gateway sends it upstream, so a
+   * filter that answers without calling the chain never invites the body.
+   *
+   * <p>To inspect it, {@link Body#read(long) read} it with a limit and put the copy back with
+   * {@link #body(Body) body(Body.of(buffer))}. A body that does not end correctly fails the read
+   * (or the stream's exception handler) with a {@link GatewayException} whose status the client
+   * receives whatever the filter returns: 413 past the route's {@code max-body-size}, 400 for
+   * broken chunked framing, 408 for a stall, 499 when the client went away; the upstream request,
+   * if one was started, is reset, never completed with a partial body.
+   */
   Body body();
 
   /**

@@ -2,7 +2,11 @@ package io.edgeway.testkit;
 
 import static java.util.Objects.requireNonNull;
 
+import io.edgeway.config.BlockingPoolConfig;
+import io.edgeway.runtime.BlockingPool;
+import io.edgeway.spi.BlockingExecutor;
 import io.edgeway.spi.FilterContext;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -10,14 +14,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * A {@link FilterContext} for unit tests: a route id, the services a test offers, a clock the test
- * controls, and the filter's {@link #onClose} actions, run by {@link #close()} (use
+ * controls, the gateway's own blocking pool (with its default bounds, or the test's), the
+ * validation flag, and the filter's {@link #onClose} actions, run by {@link #close()} (use
  * try-with-resources, or close it in {@code @AfterEach}). A Vert.x instance is created on first use
- * of {@link #vertx()} unless the test passes its own, and closed with the context.
+ * of {@link #vertx()} unless the test passes its own, and closed with the context; so is the pool.
  *
  * <pre>{@code
  * try (TestFilterContext context = TestFilterContext.forRoute("orders").clock(clock)) {
@@ -31,6 +37,9 @@ public final class TestFilterContext implements FilterContext, AutoCloseable {
   private final Map<Class<?>, Object> services = new LinkedHashMap<>();
   private final List<Runnable> closeActions = new ArrayList<>();
   private Clock clock = Clock.systemUTC();
+  private boolean validating;
+  private BlockingPoolConfig poolConfig = BlockingPoolConfig.defaults();
+  private BlockingPool pool;
   private Vertx vertx;
   private boolean ownsVertx;
   private boolean closed;
@@ -73,6 +82,30 @@ public final class TestFilterContext implements FilterContext, AutoCloseable {
   }
 
   /**
+   * Makes {@link #validating()} true, as in {@code --check} and the gateway's validation pass: the
+   * blocking pool then refuses work, as the gateway's does.
+   *
+   * @param validating whether {@code create()} runs for validation
+   * @return this context
+   */
+  public TestFilterContext validating(boolean validating) {
+    this.validating = validating;
+    return this;
+  }
+
+  /**
+   * Bounds the blocking pool as {@code plugins.blocking-pool} would (e.g. to test saturation).
+   *
+   * @param size worker threads
+   * @param maxQueued tasks that may wait for a thread before {@code run} fails with 503
+   * @return this context
+   */
+  public TestFilterContext blockingPool(int size, int maxQueued) {
+    this.poolConfig = new BlockingPoolConfig(size, maxQueued);
+    return this;
+  }
+
+  /**
    * Offers a service to the filter, as the gateway offers its services.
    *
    * @param type the type the filter asks for
@@ -104,13 +137,31 @@ public final class TestFilterContext implements FilterContext, AutoCloseable {
     return Optional.ofNullable(services.get(type)).map(type::cast);
   }
 
-  /**
-   * The clock given to the filter.
-   *
-   * @return the clock, the system UTC clock unless the test set one
-   */
+  @Override
   public Clock clock() {
     return clock;
+  }
+
+  @Override
+  public boolean validating() {
+    return validating;
+  }
+
+  @Override
+  public synchronized BlockingExecutor blocking() {
+    if (validating) {
+      return new BlockingExecutor() {
+        @Override
+        public <T> Future<T> run(Callable<T> task) {
+          return Future.failedFuture(
+              new IllegalStateException("blocking work is refused while validating (the filter is discarded)"));
+        }
+      };
+    }
+    if (pool == null) {
+      pool = new BlockingPool(poolConfig);
+    }
+    return pool;
   }
 
   @Override
@@ -150,6 +201,9 @@ public final class TestFilterContext implements FilterContext, AutoCloseable {
           first = e;
         }
       }
+    }
+    if (pool != null) {
+      pool.close();
     }
     if (ownsVertx && vertx != null) {
       try {

@@ -92,6 +92,26 @@ class UnitToolsTest {
   }
 
   @Test
+  void blockingWorkRunsConcurrentlyOnTheContextsPoolAndIsRefusedWhileValidating() throws Exception {
+    try (TestFilterContext context = TestFilterContext.forRoute("r")) {
+      java.util.concurrent.CountDownLatch together = new java.util.concurrent.CountDownLatch(3);
+      List<io.vertx.core.Future<Boolean>> tasks = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        tasks.add(context.blocking().run(() -> {
+          together.countDown();
+          return together.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        }));
+      }
+      for (io.vertx.core.Future<Boolean> task : tasks) {
+        assertThat(Await.result(task)).isTrue();
+      }
+    }
+    try (TestFilterContext validation = TestFilterContext.forRoute("r").validating(true)) {
+      assertThat(Await.failure(validation.blocking().run(() -> 1))).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
   void closingTheContextRunsTheFiltersCloseActions() {
     List<String> closed = new ArrayList<>();
     TestFilterContext context = TestFilterContext.forRoute("r");
