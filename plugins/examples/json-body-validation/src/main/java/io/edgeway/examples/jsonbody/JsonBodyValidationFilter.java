@@ -9,7 +9,6 @@ import io.edgeway.spi.GatewayFilter;
 import io.edgeway.spi.GatewayRequest;
 import io.edgeway.spi.GatewayResponse;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
@@ -56,7 +55,11 @@ final class JsonBodyValidationFilter implements GatewayFilter {
       return Future.succeededFuture(
           exchange.problem(415, "unsupported_media_type", "Request body must be JSON (Content-Type)"));
     }
-    return BoundedBodyReader.read(request.body(), maxBody).compose(bytes -> {
+    // At most max-body bytes are buffered: past that, reading stops and the future fails with 413
+    // payload_too_large (at once when the declared Content-Length is larger). The body's own failures
+    // (the route's limit, broken framing, a stall, a client gone) fail it too; returned as they are,
+    // the gateway answers with their status and the upstream receives nothing.
+    return request.body().read(maxBody).compose(bytes -> {
       JsonNode document;
       try {
         document = BODY_READER.readTree(bytes.getBytes());
