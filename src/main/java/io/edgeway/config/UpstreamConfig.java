@@ -1,5 +1,6 @@
 package io.edgeway.config;
 
+import io.edgeway.spi.Required;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.edgeway.config;
 
+import io.edgeway.spi.Required;
 import io.edgeway.filter.FilterRegistry;
 import io.edgeway.runtime.GatewayModule;
 import io.edgeway.spi.DataSize;
