@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.IntSupplier;
 import io.edgeway.server.ServerSettings;
+import io.edgeway.spi.StateEventPublisher;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -124,6 +125,7 @@ public final class Gateway {
     ServerSettings settings = ServerSettings.from(config.server(), listeners);
     GatewayServices services = new GatewayServices();
     services.register(StateEvents.class, new LoggingStateEvents());
+    services.registerPerFilter(StateEventPublisher.class, PluginStateEvents.running(services));
     // The runtime starts with an empty table; the compiled snapshot is swapped in before listening.
     GatewayRuntime runtime = new GatewayRuntime(RouteSnapshot.empty(source));
     AtomicReference<AccessLogFile> accessLogFile = new AtomicReference<>();

@@ -44,6 +44,9 @@ package io.edgeway.spi;
  * public static {@code of(String)} method also accepts a scalar. Bound lists and maps are
  * unmodifiable.
  *
+ * <p>Services a filter may share with the gateway and other filters ({@link TokenBuckets},
+ * {@link SharedCache}, {@link StateEventPublisher}) come from {@link FilterContext#service}.
+ *
  * @param <C> the configuration record
  */
 public interface GatewayFilterFactory<C extends Record> {
