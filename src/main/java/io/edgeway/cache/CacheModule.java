@@ -101,7 +101,7 @@ public final class CacheModule implements GatewayModule {
     AdminServer admin = context.admin();
     if (admin != null) {
       Vertx vertx = context.vertx();
-      admin.register("/cache/stats", req -> Future.succeededFuture(store.stats()));
+      admin.register("/cache/stats", req -> Future.succeededFuture(store.stats().put("plugins", caches.stats())));
       admin.register(HttpMethod.POST, "/cache/purge", req -> purge(vertx, store, req));
     }
     return Future.succeededFuture();

@@ -108,6 +108,12 @@ final class PluginCaches {
     return cache.policy().eviction().flatMap(e -> e.weightedSize().stream().boxed().findFirst()).orElse(0L);
   }
 
+  /** For {@code GET /cache/stats}: {@code entries}, {@code bytes} (as the bound counts them), {@code maxBytes}. */
+  io.vertx.core.json.JsonObject stats() {
+    return new io.vertx.core.json.JsonObject().put("entries", entries()).put("bytes", weightedSize())
+        .put("maxBytes", maxBytes);
+  }
+
   long entries() {
     cache.cleanUp();
     return cache.estimatedSize();
