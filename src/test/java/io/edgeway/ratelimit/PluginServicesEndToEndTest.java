@@ -2,14 +2,28 @@ package io.edgeway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.edgeway.config.LoadedConfig;
+import io.edgeway.filter.FilterRegistry;
+import io.edgeway.runtime.ConfigValidator;
+import io.edgeway.runtime.Gateway;
+import io.edgeway.runtime.GatewayModule;
+import io.edgeway.runtime.GatewayServices;
+import io.edgeway.spi.BucketDecision;
+import io.edgeway.spi.BucketLimit;
+import io.edgeway.spi.SharedCache;
+import io.edgeway.spi.TokenBuckets;
 import io.edgeway.testing.RecordingStateEvents;
 import io.edgeway.testing.TestGateway;
 import io.edgeway.testing.TestQuotaFilterFactory;
 import io.edgeway.testing.TestUpstream;
 import io.edgeway.testsupport.RedisServer;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +141,37 @@ class PluginServicesEndToEndTest {
         direct.shutdown();
       }
     }
+  }
+
+  /**
+   * {@code --check} and the validation step of start-up create the plugin against views: with a
+   * Redis store configured where nothing listens, validation still passes, the plugin finds all
+   * three services, and a bucket decision is answered at once, in memory, without a connection.
+   */
+  @Test
+  void validationGivesThePluginViewsThatOpenNoConnection() throws Exception {
+    int nothingListens;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      nothingListens = socket.getLocalPort();
+    }
+    String yaml = "server: { host: 127.0.0.1, port: 0 }\n" + twoQuotaRoutes("""
+        rate-limit-store:
+          redis: { url: "redis://127.0.0.1:%d" }
+        """.formatted(nothingListens));
+    ClassLoader loader = getClass().getClassLoader();
+    List<GatewayModule> modules = Gateway.discoverModules(loader);
+    ConfigValidator validator = new ConfigValidator(
+        FilterRegistry.discover(List.of(loader)), modules);
+    LoadedConfig loaded = validator.load("check.yaml", yaml, name -> null);
+    validator.validateRoutes(vertx, loaded); // throws when test-quota could not be created
+
+    GatewayServices views = new GatewayServices();
+    modules.forEach(m -> m.registerValidationViews(loaded.config(), views));
+    Future<BucketDecision> decision = views
+        .find(TokenBuckets.class, "test-quota", "a").orElseThrow()
+        .tryConsume("k", new BucketLimit(1, Duration.ofSeconds(1)), 1);
+    assertThat(decision.succeeded()).as("answered at once, in memory").isTrue();
+    assertThat(views.find(SharedCache.class, "test-quota", "a")).isPresent();
   }
 
   private static void awaitConnected(GatewayClient admin) throws Exception {
