@@ -140,6 +140,14 @@ class PluginServicesEndToEndTest {
       } finally {
         direct.shutdown();
       }
+
+      // Redis gone: the plugin's decision fails with the documented 503 rate_limit_unavailable,
+      // which this plugin passes on (another plugin might let the request through instead).
+      redis.kill();
+      GatewayClient.Reply unavailable = clients.get(0).get("/a/4", "X-Client", "dave");
+      assertThat(unavailable.status()).isEqualTo(503);
+      assertThat(unavailable.json().getString("code")).isEqualTo("rate_limit_unavailable");
+      assertThat(upstream.received()).as("nothing more went upstream").hasSize(2);
     }
   }
 
