@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.edgeway.spi.DataSize;
 import io.edgeway.spi.Percentage;
 import io.edgeway.spi.Required;
+import io.edgeway.spi.YamlKey;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

@@ -1,8 +1,8 @@
 package io.edgeway.config;
 
-import io.edgeway.spi.Required;
 import static java.util.Objects.requireNonNull;
 
+import io.edgeway.spi.Required;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

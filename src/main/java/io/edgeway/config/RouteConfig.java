@@ -1,9 +1,9 @@
 package io.edgeway.config;
 
-import io.edgeway.spi.Required;
 import static java.util.Objects.requireNonNull;
 
 import io.edgeway.spi.DataSize;
+import io.edgeway.spi.Required;
 import java.util.List;
 
 /**

@@ -1,7 +1,8 @@
 package io.edgeway.config;
 
-import io.edgeway.spi.Required;
 import static java.util.Objects.requireNonNull;
+
+import io.edgeway.spi.Required;
 
 /**
  * One upstream target.

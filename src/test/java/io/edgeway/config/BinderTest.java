@@ -1,11 +1,11 @@
 package io.edgeway.config;
 
-import io.edgeway.spi.Required;
-import io.edgeway.http.Cidr;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.edgeway.http.Cidr;
 import io.edgeway.spi.DataSize;
 import io.edgeway.spi.Percentage;
+import io.edgeway.spi.Required;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

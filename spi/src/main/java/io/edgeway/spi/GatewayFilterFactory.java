@@ -9,7 +9,8 @@ package io.edgeway.spi;
  * {@link #configType()} before {@link #create} is called. The binding rules:
  * <ul>
  *   <li><b>Keys.</b> Record components map to kebab-case keys ({@code maxEntrySize} reads
- *       {@code max-entry-size}). A key the record does not have is an error that lists the known
+ *       {@code max-entry-size}); {@link YamlKey} names a key that does not follow
+ *       ({@code sample-2xx}). A key the record does not have is an error that lists the known
  *       keys and suggests the nearest one.
  *   <li><b>Absent keys.</b> An absent key, or an explicit null ({@code key:} or {@code key: ~}),
  *       binds a reference component (a boxed number, {@code String}, a list...) as {@code null}:
