@@ -302,7 +302,7 @@ public final class Binder {
         failed = true;
         failedKeys.add(key);
       } else if (value == null && component.required) {
-        errors.add(source, valueNode, keyPath, NodeText.describe(valueNode) + " (expected: a value)");
+        errors.add(source, valueNode, keyPath, NodeText.describe(valueNode) + " (expected: " + requiredValue(component) + ")");
         failed = true;
         failedKeys.add(key);
       } else {
@@ -442,12 +442,17 @@ public final class Binder {
 
   private static String missingKey(Component component) {
     String message = "missing required key '" + component.key + "'";
+    boolean primitive = component.type instanceof Class<?> c && c.isPrimitive();
+    return primitive ? message + " (expected: " + requiredValue(component) + ")" : message;
+  }
+
+  private static String requiredValue(Component component) {
     if (component.type instanceof Class<?> c && c.isPrimitive()) {
       // Read by the operator and by the plugin's author: what to write, and how the author makes it optional.
-      return message + " (expected: " + expected(c) + "; a primitive " + c.getName()
-          + " is always required: declare it " + boxed(c).getSimpleName() + " to make the key optional)";
+      return expected(c) + "; a primitive " + c.getName() + " is always required: declare it "
+          + boxed(c).getSimpleName() + " to make the key optional";
     }
-    return message;
+    return "a value";
   }
 
   private static Class<?> boxed(Class<?> primitive) {
