@@ -9,6 +9,7 @@ import io.edgeway.config.GatewayConfig;
 import io.edgeway.runtime.GatewayModule;
 import io.edgeway.runtime.GatewayServices;
 import io.edgeway.spi.GatewayException;
+import io.edgeway.spi.SharedCache;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -28,6 +29,7 @@ import java.util.Optional;
 public final class CacheModule implements GatewayModule {
   private final Clock clock;
   private volatile ResponseCache cache;
+  private volatile PluginCaches pluginCaches;
 
   /** The module as discovered by the gateway: wall-clock time. */
   public CacheModule() {
@@ -54,17 +56,23 @@ public final class CacheModule implements GatewayModule {
     return Optional.of(CacheStoreConfig.SECTION);
   }
 
-  /** An empty store of the configured size (Caffeine allocates nothing up front), never started. */
+  /**
+   * An empty response store and an empty plugins' cache of the configured sizes (Caffeine
+   * allocates nothing up front), never started, dropped after validation.
+   */
   @Override
   public void registerValidationViews(GatewayConfig config, GatewayServices views) {
-    views.register(ResponseCache.class, new ResponseCache(config.section(CacheStoreConfig.SECTION).maxSize().bytes(), clock));
+    CacheStoreConfig section = config.section(CacheStoreConfig.SECTION);
+    views.register(ResponseCache.class, new ResponseCache(section.maxSize().bytes(), clock));
+    PluginCaches pluginCaches = new PluginCaches(section.pluginMaxSize().bytes());
+    views.registerPerFilter(SharedCache.class, (filter, route) -> pluginCaches.forFilter(filter));
   }
 
-  /** {@code cache.max-size} applies while running: the store is resized, its entries kept. */
+  /** {@code cache.max-size} and {@code cache.plugin-max-size} apply while running: resized, entries kept. */
   @Override
   public List<ConfigDiff.Change> restartRequired(GatewayConfig running, GatewayConfig next) {
     return GatewayModule.changes(CacheStoreConfig.SECTION, running, next).stream()
-        .filter(change -> !change.path().equals("cache.max-size"))
+        .filter(change -> !change.path().equals("cache.max-size") && !change.path().equals("cache.plugin-max-size"))
         .toList();
   }
 
@@ -74,6 +82,10 @@ public final class CacheModule implements GatewayModule {
     if (store != null) {
       store.resize(next.section(CacheStoreConfig.SECTION).maxSize().bytes());
     }
+    PluginCaches caches = pluginCaches;
+    if (caches != null) {
+      caches.resize(next.section(CacheStoreConfig.SECTION).pluginMaxSize().bytes());
+    }
   }
 
   @Override
@@ -81,12 +93,15 @@ public final class CacheModule implements GatewayModule {
     ResponseCache store = new ResponseCache(context.config().section(CacheStoreConfig.SECTION).maxSize().bytes(), clock);
     this.cache = store;
     context.services().register(ResponseCache.class, store);
+    PluginCaches caches = new PluginCaches(context.config().section(CacheStoreConfig.SECTION).pluginMaxSize().bytes());
+    this.pluginCaches = caches;
+    context.services().registerPerFilter(SharedCache.class, (filter, route) -> caches.forFilter(filter));
     context.runtime().addObserver(new UnsafeRequestInvalidation(store));
     context.runtime().addMetricSource(store::collect);
     AdminServer admin = context.admin();
     if (admin != null) {
       Vertx vertx = context.vertx();
-      admin.register("/cache/stats", req -> Future.succeededFuture(store.stats()));
+      admin.register("/cache/stats", req -> Future.succeededFuture(store.stats().put("plugins", caches.stats())));
       admin.register(HttpMethod.POST, "/cache/purge", req -> purge(vertx, store, req));
     }
     return Future.succeededFuture();

@@ -8,8 +8,10 @@ import io.edgeway.spi.DataSize;
  * {@code cache} filter.
  *
  * @param maxSize the store's bound in bytes (body + headers + key of every entry); default 256MiB
+ * @param pluginMaxSize the bound of the plugins' shared cache ({@code io.edgeway.spi.SharedCache}),
+ *     separate from the response store; default 16MiB
  */
-public record CacheStoreConfig(DataSize maxSize) {
+public record CacheStoreConfig(DataSize maxSize, DataSize pluginMaxSize) {
 
   /** The section, owned by the {@link CacheModule}; absent: every default. */
   public static final ConfigSection<CacheStoreConfig> SECTION =
@@ -20,10 +22,14 @@ public record CacheStoreConfig(DataSize maxSize) {
     if (maxSize.bytes() < 1024) {
       throw new IllegalArgumentException("max-size: " + maxSize + " (expected: at least 1KiB)");
     }
+    pluginMaxSize = pluginMaxSize == null ? DataSize.parse("16MiB") : pluginMaxSize;
+    if (pluginMaxSize.bytes() < 1024) {
+      throw new IllegalArgumentException("plugin-max-size: " + pluginMaxSize + " (expected: at least 1KiB)");
+    }
   }
 
   /** All defaults. */
   public static CacheStoreConfig defaults() {
-    return new CacheStoreConfig(null);
+    return new CacheStoreConfig(null, null);
   }
 }

@@ -1,5 +1,6 @@
 package io.edgeway.config;
 
+import io.edgeway.spi.YamlKey;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

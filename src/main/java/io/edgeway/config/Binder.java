@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.edgeway.spi.DataSize;
 import io.edgeway.spi.Percentage;
+import io.edgeway.spi.Required;
+import io.edgeway.spi.YamlKey;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -36,7 +38,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  *       key is an error that lists the known keys and suggests the nearest one.
  *   <li>An absent key (or an explicit null such as {@code key:} or {@code key: ~}) binds as
  *       {@code null}, so the compact constructor applies the default. A primitive component or one
- *       marked {@link Required} must be present: {@code missing required key 'url'}.
+ *       marked {@link Required} must be present: {@code missing required key 'url'}; for a primitive
+ *       the message adds that the boxed type makes the key optional.
  *   <li>Types: {@code String}, {@code boolean}, {@code int}, {@code long}, {@code double} (and
  *       boxed), {@link Duration} ({@code 250ms 5s 1m 2h 1d}, unit required), {@link DataSize},
  *       {@link Percentage}, enums ({@code round-robin} for {@code ROUND_ROBIN}), nested records,
@@ -50,6 +53,11 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  *       at the record's position, prefixed with its key path. When the message starts with a
  *       component's key and {@code ": "} ({@code "port: -1 (expected: ...)"}), or a path below it
  *       ({@code "methods[1]: get (expected: ...)"}), the error is placed at that key instead.
+ *   <li>Every problem of a record is reported in one run: unknown keys, values of the wrong type,
+ *       missing required keys, and the compact constructor's own complaint. The constructor still
+ *       runs when keys failed or are missing (they are passed as {@code null}, primitives as zero
+ *       or false); what it then says about one of those keys, or a non-validation exception, is a
+ *       consequence and is not reported.
  * </ul>
  * Collections in bound values are unmodifiable. Binding runs at load time, never per request.
  */
@@ -294,28 +302,31 @@ public final class Binder {
         failed = true;
         failedKeys.add(key);
       } else if (value == null && component.required) {
-        errors.add(source, valueNode, keyPath, NodeText.describe(valueNode) + " (expected: a value)");
+        errors.add(source, valueNode, keyPath, NodeText.describe(valueNode) + " (expected: " + requiredValue(component) + ")");
         failed = true;
+        failedKeys.add(key);
       } else {
         arguments[index] = value;
       }
     }
-    boolean requiredMissing = false;
     for (int i = 0; i < arguments.length; i++) {
       Component component = model.components.get(i);
       if (component.required && arguments[i] == null) {
-        requiredMissing = true;
+        failed = true;
         if (!written[i]) {
-          errors.add(source, at, path, "missing required key '" + component.key + "'");
+          errors.add(source, at, path, missingKey(component));
+          failedKeys.add(component.key);
         }
       }
+      // A primitive whose value failed or is missing: reflection cannot pass null for it.
+      if (arguments[i] == null && component.type instanceof Class<?> c && c.isPrimitive()) {
+        arguments[i] = zero(c);
+      }
     }
-    if (requiredMissing) {
-      return FAILED;
-    }
-    // Construct even when an optional component failed (it is passed as null, so it gets its
-    // default): the constructor's own checks then report the other components' problems in the
-    // same run. Only a complete, problem-free record is returned.
+    // Construct even when a component failed or a required key is missing (passed as null, or zero
+    // for a primitive): the constructor's own checks then report the other components' problems in
+    // the same run, so the operator sees every error of the entry at once. Only a complete,
+    // problem-free record is returned.
     try {
       Object value = model.constructor.newInstance(arguments);
       return failed || unknownKeys ? FAILED : value;
@@ -427,6 +438,29 @@ public final class Binder {
     errors.add(source, node, path, NodeText.describe(node) + " (expected: a config record component type the binder "
         + "supports; " + type.getTypeName() + " is not one)");
     return FAILED;
+  }
+
+  private static String missingKey(Component component) {
+    String message = "missing required key '" + component.key + "'";
+    boolean primitive = component.type instanceof Class<?> c && c.isPrimitive();
+    return primitive ? message + " (expected: " + requiredValue(component) + ")" : message;
+  }
+
+  private static String requiredValue(Component component) {
+    if (component.type instanceof Class<?> c && c.isPrimitive()) {
+      // Read by the operator and by the plugin's author: what to write, and how the author makes it optional.
+      return expected(c) + "; a primitive " + c.getName() + " is always required: declare it "
+          + boxed(c).getSimpleName() + " to make the key optional";
+    }
+    return "a value";
+  }
+
+  private static Class<?> boxed(Class<?> primitive) {
+    return java.lang.invoke.MethodType.methodType(primitive).wrap().returnType();
+  }
+
+  private static Object zero(Class<?> primitive) {
+    return java.lang.reflect.Array.get(java.lang.reflect.Array.newInstance(primitive, 1), 0);
   }
 
   private static String unknownKey(String key, RecordModel model) {

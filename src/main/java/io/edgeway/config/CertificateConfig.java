@@ -1,5 +1,7 @@
 package io.edgeway.config;
 
+import io.edgeway.spi.Required;
+
 /**
  * One certificate a TLS listener serves. Which SNI names it answers comes from the certificate
  * itself (its DNS subject alternative names, or its CN without them), wildcards included.

@@ -1,5 +1,7 @@
 package io.edgeway.config;
 
+import io.edgeway.spi.Required;
+
 /**
  * One address the gateway accepts clients on. Every listener serves the same routes.
  *

@@ -2,6 +2,7 @@ package io.edgeway.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.edgeway.spi.Required;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package io.edgeway.config;
 import static java.util.Objects.requireNonNull;
 
 import io.edgeway.spi.DataSize;
+import io.edgeway.spi.Required;
 import java.util.List;
 
 /**

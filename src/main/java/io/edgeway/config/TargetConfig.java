@@ -2,6 +2,8 @@ package io.edgeway.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.edgeway.spi.Required;
+
 /**
  * One upstream target.
  *

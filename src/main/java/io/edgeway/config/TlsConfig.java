@@ -1,5 +1,6 @@
 package io.edgeway.config;
 
+import io.edgeway.spi.Required;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;

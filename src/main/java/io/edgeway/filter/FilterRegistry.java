@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.edgeway.spi.GatewayFilterFactory;
 import io.edgeway.spi.Stage;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -64,11 +66,22 @@ public final class FilterRegistry {
    */
   @SuppressWarnings({"rawtypes", "unchecked"})
   public static List<GatewayFilterFactory<?>> load(ClassLoader loader, FilterOrigin origin) {
-    List<GatewayFilterFactory<?>> found = new java.util.ArrayList<>();
+    return load(loader, origin, type -> true);
+  }
+
+  /**
+   * As {@link #load(ClassLoader, FilterOrigin)}, keeping only the providers whose class {@code accept}s
+   * (decided before any is instantiated, so a rejected provider's code never runs).
+   */
+  public static List<GatewayFilterFactory<?>> load(
+      ClassLoader loader, FilterOrigin origin, Predicate<Class<?>> accept) {
+    List<GatewayFilterFactory<?>> found = new ArrayList<>();
     try {
       ServiceLoader<GatewayFilterFactory> services = ServiceLoader.load(GatewayFilterFactory.class, loader);
       for (ServiceLoader.Provider<GatewayFilterFactory> provider : services.stream().toList()) {
-        found.add(provider.get());
+        if (accept.test(provider.type())) {
+          found.add(provider.get());
+        }
       }
     } catch (ServiceConfigurationError e) {
       throw new IllegalStateException(origin + ": cannot load its filter factories: " + describe(e)

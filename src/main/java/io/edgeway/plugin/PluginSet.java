@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -49,11 +50,21 @@ public final class PluginSet {
    *     factory that cannot be instantiated, a filter name claimed twice
    */
   public static PluginSet load(Path dir, ClassLoader gateway) throws PluginException {
+    return load(dir, gateway, type -> true);
+  }
+
+  /**
+   * As {@link #load(Path, ClassLoader)}, counting as built-in only the factories of the gateway's
+   * class loader whose class {@code builtIn} accepts (an embedding test's class path may also hold
+   * the plugin under test, which must then come from its jar only).
+   */
+  public static PluginSet load(Path dir, ClassLoader gateway, Predicate<Class<?>> builtIn)
+      throws PluginException {
     requireNonNull(dir, "dir");
     requireNonNull(gateway, "gateway");
     List<GatewayFilterFactory<?>> builtIns;
     try {
-      builtIns = FilterRegistry.load(gateway, FilterOrigin.BUILT_IN);
+      builtIns = FilterRegistry.load(gateway, FilterOrigin.BUILT_IN, builtIn);
     } catch (IllegalStateException e) {
       throw new PluginException(e.getMessage(), e);
     }

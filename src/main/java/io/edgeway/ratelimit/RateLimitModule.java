@@ -5,6 +5,7 @@ import io.edgeway.config.GatewayConfig;
 import io.edgeway.runtime.GatewayModule;
 import io.edgeway.runtime.GatewayServices;
 import io.edgeway.runtime.StateEvents;
+import io.edgeway.spi.TokenBuckets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -37,6 +38,10 @@ public final class RateLimitModule implements GatewayModule {
    */
   @Override
   public void registerValidationViews(GatewayConfig config, GatewayServices views) {
+    // Plugins' buckets in memory, even with Redis configured: validation opens no connection,
+    // and filters created against views never serve a request.
+    PluginTokenBuckets pluginBuckets = new PluginTokenBuckets(null, null);
+    views.registerPerFilter(TokenBuckets.class, (filter, route) -> pluginBuckets.forFilter(filter));
     RedisStoreConfig redis = config.section(RateLimitStoreConfig.SECTION).redis();
     if (redis != null) {
       views.register(RedisBucketStore.class, new RedisBucketStore(redis, new StoreBreaker.Listener() {
@@ -76,6 +81,9 @@ public final class RateLimitModule implements GatewayModule {
       context.services().register(RedisBucketStore.class, store);
       started = store.start(vertx);
     }
+    // Plugins' buckets: the same Redis store as scope: cluster when configured, else per node.
+    PluginTokenBuckets pluginBuckets = new PluginTokenBuckets(vertx, store);
+    context.services().registerPerFilter(TokenBuckets.class, (filter, route) -> pluginBuckets.forFilter(filter));
     if (context.admin() != null) {
       context.admin().register("/ratelimit", req -> Future.succeededFuture(status(metrics, registry, store)));
     }

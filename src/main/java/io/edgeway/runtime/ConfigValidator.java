@@ -8,6 +8,7 @@ import io.edgeway.config.ConfigSchema;
 import io.edgeway.config.LoadedConfig;
 import io.edgeway.filter.FilterConfigCheck;
 import io.edgeway.filter.FilterRegistry;
+import io.edgeway.spi.StateEventPublisher;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class ConfigValidator {
     requireNonNull(vertx, "vertx");
     requireNonNull(loaded, "loaded");
     GatewayServices views = new GatewayServices();
+    views.registerPerFilter(StateEventPublisher.class, PluginStateEvents.validationView());
     modules.forEach(module -> module.registerValidationViews(loaded.config(), views));
     new RouteCompiler(vertx, registry, views, 1).validate(loaded);
   }

@@ -5,18 +5,25 @@ import static java.util.Objects.requireNonNull;
 import io.edgeway.config.ConfigException;
 import io.edgeway.config.LoadedConfig;
 import io.edgeway.filter.FilterRegistry;
+import io.edgeway.plugin.PluginException;
+import io.edgeway.plugin.PluginSet;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.net.URL;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A gateway started in this JVM from YAML text, with its own Vert.x instance: what the plugin test
  * kit runs (and anyone embedding Edgeway). It goes through the same validation and start-up as
- * {@code java -jar edgeway.jar}; filters come from the built-ins and from the given class loaders
- * (a plugin's test class path), modules from the gateway's own.
+ * {@code java -jar edgeway.jar}. Filters come from the built-ins and either from the given class
+ * loaders (a plugin's test class path) or from a plugins directory, loaded as the shipped gateway
+ * loads it (one isolated class loader per jar, SPI version checked); modules from the gateway's own.
  */
 public final class EmbeddedGateway implements AutoCloseable {
   private final Vertx vertx;
@@ -48,17 +55,48 @@ public final class EmbeddedGateway implements AutoCloseable {
         loaders.add(loader);
       }
     }
-    FilterRegistry registry = FilterRegistry.discover(loaders);
-    List<GatewayModule> modules = Gateway.discoverModules(own);
-    ConfigValidator validator = new ConfigValidator(registry, modules);
-    LoadedConfig loaded = validator.load(source, yaml, System::getenv);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loaded.config().server().instances()));
+    return start(source, yaml, PluginSet.fixed(FilterRegistry.discover(loaders)));
+  }
+
+  /**
+   * Validates and starts a gateway whose plugins are the jars in {@code pluginDirectory}, loaded
+   * exactly as {@code java -jar edgeway.jar --plugins DIR} loads them; returns once it is serving.
+   *
+   * @param source the name errors are reported under
+   * @param yaml the whole configuration
+   * @param pluginDirectory a directory of plugin jars
+   * @throws PluginException when a jar cannot be loaded (its SPI version, a name clash, ...)
+   * @throws ConfigException when the configuration is invalid
+   * @throws Exception when a module or listener fails to start
+   */
+  public static EmbeddedGateway startWithPlugins(String source, String yaml, Path pluginDirectory) throws Exception {
+    requireNonNull(pluginDirectory, "pluginDirectory");
+    // Built-ins are the gateway's own classes: the test class path around an embedded gateway may
+    // also register the plugin under test, which must come from its jar alone.
+    URL gatewayCode = codeSource(EmbeddedGateway.class);
+    return start(requireNonNull(source, "source"), requireNonNull(yaml, "yaml"), PluginSet.load(pluginDirectory,
+        EmbeddedGateway.class.getClassLoader(), type -> Objects.equals(codeSource(type), gatewayCode)));
+  }
+
+  private static URL codeSource(Class<?> type) {
+    CodeSource source = type.getProtectionDomain().getCodeSource();
+    return source == null ? null : source.getLocation();
+  }
+
+  private static EmbeddedGateway start(String source, String yaml, PluginSet plugins) throws Exception {
+    Vertx vertx = null;
     try {
-      Gateway gateway = Gateway.start(vertx, loaded, ConfigOrigin.ofText(source, yaml), registry, modules)
+      List<GatewayModule> modules = Gateway.discoverModules(EmbeddedGateway.class.getClassLoader());
+      LoadedConfig loaded = new ConfigValidator(plugins.registry(), modules).load(source, yaml, System::getenv);
+      vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loaded.config().server().instances()));
+      Gateway gateway = Gateway.start(vertx, loaded, ConfigOrigin.ofText(source, yaml), plugins, modules)
           .await(60, TimeUnit.SECONDS);
       return new EmbeddedGateway(vertx, gateway);
     } catch (Exception e) {
-      vertx.close();
+      plugins.closeUnused();
+      if (vertx != null) {
+        vertx.close();
+      }
       throw e instanceof ConfigException || e.getCause() == null ? e
           : e.getCause() instanceof Exception cause ? cause : e;
     }

@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.IntSupplier;
 import io.edgeway.server.ServerSettings;
+import io.edgeway.spi.StateEventPublisher;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -149,6 +150,7 @@ public final class Gateway {
     // Threads start on demand: a gateway whose plugins never block holds none.
     BlockingPool blockingPool = new BlockingPool(config.plugins().blockingPool());
     services.register(BlockingExecutor.class, blockingPool);
+    services.registerPerFilter(StateEventPublisher.class, PluginStateEvents.running(services));
     // The runtime starts with an empty table; the compiled snapshot is swapped in before listening.
     GatewayRuntime runtime = new GatewayRuntime(RouteSnapshot.empty(source));
     AtomicReference<AccessLogFile> accessLogFile = new AtomicReference<>();

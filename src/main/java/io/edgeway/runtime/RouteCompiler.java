@@ -276,7 +276,7 @@ public final class RouteCompiler {
 
       @Override
       public <T> Optional<T> service(Class<T> type) {
-        return services.find(type);
+        return services.find(requireNonNull(type, "type"), factory.name(), routeId);
       }
 
       @Override

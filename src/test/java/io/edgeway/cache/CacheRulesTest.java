@@ -169,7 +169,7 @@ class CacheRulesTest {
     assertThat(defaults.statuses()).containsExactly(200, 203, 204, 300, 301, 404, 410);
     assertThat(defaults.perConsumer()).isFalse();
     assertThat(defaults.storeSetCookie()).isFalse();
-    assertThat(new CacheStoreConfig(null).maxSize()).isEqualTo(DataSize.parse("256MiB"));
+    assertThat(new CacheStoreConfig(null, null).maxSize()).isEqualTo(DataSize.parse("256MiB"));
     assertThatThrownBy(() -> new CacheConfig(null, null, null, null, null, null, List.of(206), null, null))
         .hasMessage("statuses: 206 (expected: a final status from 200 to 599, not 206 or 304)");
     assertThatThrownBy(() -> new CacheConfig(Duration.ofSeconds(-1), null, null, null, null, null, null, null, null))
@@ -178,8 +178,11 @@ class CacheRulesTest {
         .hasMessage("query-params: [] (expected: the parameter names to include)");
     assertThatThrownBy(() -> new CacheKeyConfig(null, List.of("a"), null))
         .hasMessage("query-params: [a] (expected: none unless query is include or exclude)");
-    assertThatThrownBy(() -> new CacheStoreConfig(DataSize.ofBytes(10)))
+    assertThatThrownBy(() -> new CacheStoreConfig(DataSize.ofBytes(10), null))
         .hasMessage("max-size: 10B (expected: at least 1KiB)");
+    assertThat(new CacheStoreConfig(null, null).pluginMaxSize()).isEqualTo(DataSize.parse("16MiB"));
+    assertThatThrownBy(() -> new CacheStoreConfig(null, DataSize.ofBytes(1000)))
+        .hasMessage("plugin-max-size: 1000B (expected: at least 1KiB)");
   }
 
   /** A stream the test drives by hand. */

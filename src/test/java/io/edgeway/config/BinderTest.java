@@ -1,10 +1,11 @@
 package io.edgeway.config;
 
-import io.edgeway.http.Cidr;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.edgeway.http.Cidr;
 import io.edgeway.spi.DataSize;
 import io.edgeway.spi.Percentage;
+import io.edgeway.spi.Required;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -151,9 +152,49 @@ class BinderTest {
   }
 
   @Test
-  void primitiveComponentsAreRequired() {
-    record P(int count, boolean flag) {}
-    assertThat(bind("count: 1", P.class).errors()).containsExactly("t.yaml:1:1: x: missing required key 'flag'");
+  void primitiveComponentsAreRequiredAndTheMessageSaysHowToMakeThemOptional() {
+    record P(int count, boolean flag, Long big) {}
+    assertThat(bind("count: 1", P.class).errors()).containsExactly("t.yaml:1:1: x: missing required key 'flag' "
+        + "(expected: true or false; a primitive boolean is always required: declare it Boolean to make the key optional)");
+    assertThat(bind("flag: true", P.class).errors()).containsExactly("t.yaml:1:1: x: missing required key 'count' "
+        + "(expected: an integer; a primitive int is always required: declare it Integer to make the key optional)");
+    assertThat(bind("count: 1\nflag: false", P.class).value()).isEqualTo(new P(1, false, null));
+    assertThat(bind("count:\nflag: false", P.class).errors()).containsExactly("t.yaml:1:7: x.count: null "
+        + "(expected: an integer; a primitive int is always required: declare it Integer to make the key optional)");
+  }
+
+  @Test
+  void aPrimitiveOfTheWrongTypeIsReportedNotThrown() {
+    record P(int count, double ratio) {}
+    assertThat(bind("count: many\nratio: half", P.class).errors()).containsExactly(
+        "t.yaml:1:8: x.count: many (expected: an integer)",
+        "t.yaml:2:8: x.ratio: half (expected: a number)");
+  }
+
+  record Guarded(@Required String name, int capacity, Integer weight, List<String> tags) {
+    Guarded {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("capacity: " + capacity + " (expected: >= 1)");
+      }
+      if (tags != null && tags.contains("bad")) {
+        throw new IllegalArgumentException("tags[" + tags.indexOf("bad") + "]: bad (expected: a good tag)");
+      }
+    }
+  }
+
+  @Test
+  void everyProblemOfOneRecordIsReportedInOneRun() {
+    // Unknown key, wrong type, missing required key and the constructor's own check, in one pass.
+    assertThat(bind("wieght: 2\ncapacity: 5\ntags: [ok, bad]\nweight: heavy", Guarded.class).errors()).containsExactly(
+        "t.yaml:1:1: x.wieght: unknown key (expected one of: name, capacity, weight, tags; did you mean 'weight'?)",
+        "t.yaml:1:1: x: missing required key 'name'",
+        "t.yaml:3:12: x.tags[1]: bad (expected: a good tag)",
+        "t.yaml:4:9: x.weight: heavy (expected: an integer)");
+    // The constructor sees the missing primitive as 0; its complaint about that key is a
+    // consequence of the missing key and stays quiet.
+    assertThat(bind("name: n", Guarded.class).errors()).containsExactly(
+        "t.yaml:1:1: x: missing required key 'capacity' (expected: an integer; a primitive int is always required: "
+            + "declare it Integer to make the key optional)");
   }
 
   @Test

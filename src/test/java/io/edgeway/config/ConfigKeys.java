@@ -5,6 +5,8 @@ import io.edgeway.runtime.GatewayModule;
 import io.edgeway.spi.DataSize;
 import io.edgeway.spi.GatewayFilterFactory;
 import io.edgeway.spi.Percentage;
+import io.edgeway.spi.Required;
+import io.edgeway.spi.YamlKey;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

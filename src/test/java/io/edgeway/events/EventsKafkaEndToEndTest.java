@@ -304,6 +304,39 @@ class EventsKafkaEndToEndTest {
     assertThat(stats(second).getLong("replayed")).isGreaterThanOrEqualTo(16);
   }
 
+  /**
+   * A plugin's StateEventPublisher (here the SPI-only test-quota filter) goes through the same
+   * pipeline as built-in state events: io.edgeway.plugin.state-changed.v1 on the state topic,
+   * keyed by the plugin's subject, valid against its schema.
+   */
+  @Test
+  void aPluginsStateEventReachesTheStateTopicAsPluginStateChanged() throws Exception {
+    Gateway g = start(yaml(kafka.bootstrapServers(), "") + """
+          - id: quota
+            match: { path: /quota/** }
+            upstream: { targets: [ { url: "%s" } ] }
+            filters:
+              - test-quota: { capacity: 1, period: 1h }
+        """.formatted(upstream.url()));
+    requests(g, 3, "/quota/x"); // one admitted, then exhausted: one event (the plugin deduplicates)
+
+    List<EventsTestSupport.Consumed> state = consume(kafka.bootstrapServers(), stateTopic, DEADLINE,
+        r -> r.stream().anyMatch(c -> c.type().equals("io.edgeway.plugin.state-changed.v1")));
+    List<EventsTestSupport.Consumed> plugin = state.stream()
+        .filter(c -> c.type().equals("io.edgeway.plugin.state-changed.v1")).toList();
+    assertThat(plugin).hasSize(1);
+    EventsTestSupport.Consumed event = plugin.get(0);
+    assertCloudEventHeaders(event, "io.edgeway.plugin.state-changed.v1");
+    assertSchemaValid("io.edgeway.plugin.state-changed.v1", event.value());
+    assertThat(event.key()).isEqualTo("anonymous");
+    assertThat(event.headers()).containsEntry("ce_subject", "anonymous");
+    assertThat(event.value().get("plugin").asText()).isEqualTo("test-quota");
+    assertThat(event.value().get("route").asText()).isEqualTo("quota");
+    assertThat(event.value().get("change").asText()).isEqualTo("quota.exhausted");
+    assertThat(event.value().get("data").get("capacity").asLong()).isEqualTo(1);
+    assertThat(upstream.count()).as("only the admitted request went upstream").isEqualTo(1);
+  }
+
   @Test
   void stateEventsPublishedThroughTheServiceReachTheStateTopic() throws Exception {
     AtomicReference<GatewayServices> services = new AtomicReference<>();

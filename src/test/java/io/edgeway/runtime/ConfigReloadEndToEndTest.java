@@ -211,10 +211,12 @@ class ConfigReloadEndToEndTest {
         file + ":1:48: server.instances: 2 (expected: 1, the running value; changing it needs a restart)");
     assertThat(get("/b/1").status()).as("nothing of a refused reload applies").isEqualTo(404);
 
-    rewrite("cache: { max-size: 2MiB }\nroutes:\n" + route("a", "/a/**", upstream.url()));
+    rewrite("cache: { max-size: 2MiB, plugin-max-size: 64KiB }\nroutes:\n" + route("a", "/a/**", upstream.url()));
     Response applied = admin(HttpMethod.POST, "/config/reload");
     assertThat(applied.json().getString("outcome")).as(applied.body()).isEqualTo("applied");
     assertThat(admin(HttpMethod.GET, "/cache/stats").json().getLong("maxBytes")).isEqualTo(2L * 1024 * 1024);
+    assertThat(admin(HttpMethod.GET, "/cache/stats").json().getJsonObject("plugins").getLong("maxBytes"))
+        .isEqualTo(64L * 1024);
   }
 
   @Test

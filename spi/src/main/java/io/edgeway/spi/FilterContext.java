@@ -21,15 +21,26 @@ public interface FilterContext {
   String routeId();
 
   /**
-   * A process-wide service the gateway offers to filters, such as a shared store or the event
-   * publisher. Services are looked up by type at load time; keep the reference.
+   * A service the gateway shares with filters, looked up by its SPI interface. Look it up in
+   * {@link GatewayFilterFactory#create} and keep the reference. A plugin can use these:
+   * <ul>
+   *   <li>{@link TokenBuckets}: token buckets by key, per node or in the gateway's Redis;
+   *   <li>{@link SharedCache}: a bounded in-memory cache of bytes with a time to live per entry;
+   *   <li>{@link StateEventPublisher}: state-change events through the gateway's event pipeline.
+   * </ul>
+   * All three are always offered (when the gateway runs without Redis or events, buckets are per
+   * node and events are logged only), and each is namespaced by this filter's name. During
+   * validation they are views that open no connection and send nothing (see each type).
    *
    * <p>While {@link #validating()}, services are validation views built from the configuration
    * alone: a store that is configured but not connected, a key source that fetched nothing. They
    * answer questions about the configuration (does this provider exist?) but do no I/O; a service
    * that has no validation view is absent then.
    *
-   * @param type the service type
+   * <p>Other types the gateway registers internally may also be found, but only the types of this
+   * package are meant for plugins: a plugin's class loader sees no other gateway class.
+   *
+   * @param type the service type, e.g. {@code TokenBuckets.class}
    * @return the service, or empty when this gateway does not offer it
    */
   <T> Optional<T> service(Class<T> type);

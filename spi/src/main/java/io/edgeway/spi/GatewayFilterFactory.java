@@ -6,18 +6,47 @@ package io.edgeway.spi;
  * entry), exactly the same way for built-in and third-party filters.
  *
  * <p>The route's YAML names a filter by {@link #name()}; its value is bound to
- * {@link #configType()} before {@link #create} is called. Record components map to kebab-case
- * keys ({@code maxEntrySize} reads {@code max-entry-size}); unknown keys are rejected; an absent
- * key binds as {@code null} so the record's compact constructor can apply defaults. The compact
- * constructor validates: an {@link IllegalArgumentException} it throws is reported to the operator
- * with the file, line, column and key path of the filter's configuration.
+ * {@link #configType()} before {@link #create} is called. The binding rules:
+ * <ul>
+ *   <li><b>Keys.</b> Record components map to kebab-case keys ({@code maxEntrySize} reads
+ *       {@code max-entry-size}); {@link YamlKey} names a key that does not follow
+ *       ({@code sample-2xx}). A key the record does not have is an error that lists the known
+ *       keys and suggests the nearest one.
+ *   <li><b>Absent keys.</b> An absent key, or an explicit null ({@code key:} or {@code key: ~}),
+ *       binds a reference component (a boxed number, {@code String}, a list...) as {@code null}:
+ *       apply the default in the compact constructor. A filter written with no value at all
+ *       ({@code - my-filter:}) binds as a record with every component absent.
+ *   <li><b>Required keys.</b> A component marked {@link Required}, and every primitive component
+ *       ({@code int}, {@code long}, {@code double}, {@code boolean}), must be written: its absence
+ *       is reported as {@code missing required key 'name'} and the filter is not created. A
+ *       primitive never silently becomes {@code 0} or {@code false}; to make such a key optional,
+ *       declare the boxed type ({@code Integer}...) and default it in the compact constructor.
+ *   <li><b>Validation.</b> The compact constructor validates: an {@link IllegalArgumentException}
+ *       whose message reads {@code key: value (expected: ...)} (or {@code key[1]: ...},
+ *       {@code key.inner: ...}) is reported at that key, any other message at the filter's
+ *       configuration. Report one problem per exception; the first one found is enough.
+ *   <li><b>Every error at once.</b> The gateway reports all problems of every filter entry in one
+ *       run ({@code --check} and start-up alike), each as
+ *       {@code file:line:col: routes[2].filters[0].my-filter.allow[1]: 10.0.0.300/8 (expected: ...)}:
+ *       unknown keys, values of the wrong type, missing required keys and the constructor's own
+ *       complaint. To make that possible the compact constructor also runs when some keys failed or
+ *       are missing: those arrive as {@code null} (a primitive as {@code 0} or {@code false}), and
+ *       whatever the constructor then throws about one of them, or an exception that is not an
+ *       {@code IllegalArgumentException}, is not reported, since the key's own error already is.
+ *       So a constructor may use a required component without a null check: when it is missing,
+ *       the resulting exception is not reported.
+ * </ul>
  *
  * <p>Supported component types: {@code String}, {@code boolean}/{@code Boolean}, {@code int},
  * {@code long}, {@code double} (and boxed), {@code java.time.Duration} ({@code 250ms}, {@code 5s},
  * {@code 1m}, {@code 2h}, {@code 1d}), {@link DataSize} ({@code 64KiB}, {@code 10MiB}),
- * {@link Percentage} ({@code 50%}), enums (kebab-case constants), nested records,
+ * {@link Percentage} ({@code 50%}), enums (kebab-case constants), nested records (same rules),
  * {@code List<T>} (a scalar binds as a one-element list) and {@code Map<String, T>}. A record with a
- * public static {@code of(String)} method also accepts a scalar.
+ * public static {@code of(String)} method also accepts a scalar. Bound lists and maps are
+ * unmodifiable.
+ *
+ * <p>Services a filter may share with the gateway and other filters ({@link TokenBuckets},
+ * {@link SharedCache}, {@link StateEventPublisher}) come from {@link FilterContext#service}.
  *
  * @param <C> the configuration record
  */

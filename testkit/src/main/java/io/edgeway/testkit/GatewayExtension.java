@@ -8,8 +8,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -41,6 +44,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Registered on a static field, one gateway serves the whole class; on an instance field, each
  * test gets its own. The upstream's record is cleared before each test.
+ *
+ * <p>{@link #pluginJar(Path)} tests the built jar instead of the class path, loaded as the shipped
+ * gateway loads {@code plugins/} (its own class loader, its manifest's SPI version checked): use it
+ * in a failsafe {@code *IT} test, which runs after {@code package}; the plugin parent passes the jar's
+ * path as the system property {@code edgeway.plugin.jar}.
  */
 public final class GatewayExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
   private static final String DEFAULT_HEAD = """
@@ -49,6 +57,8 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
       """;
 
   private final String configTemplate;
+  private Path pluginJar;
+  private Path pluginDirectory;
   // HTTP/1.1 explicitly: the JDK client's default offers an h2c upgrade on http:// URIs, which the
   // gateway refuses (400 h2c_upgrade_rejected, a request-smuggling guard).
   private final HttpClient client = HttpClient.newBuilder()
@@ -83,6 +93,21 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     return new GatewayExtension(yaml);
   }
 
+  /**
+   * Loads the plugin from its built jar, isolated as in production, instead of from the test class
+   * path.
+   *
+   * @param jar the plugin jar, e.g. {@code Path.of(System.getProperty("edgeway.plugin.jar"))}
+   * @return this extension
+   */
+  public GatewayExtension pluginJar(Path jar) {
+    if (!Files.isRegularFile(requireNonNull(jar, "jar"))) {
+      throw new IllegalArgumentException("plugin jar: " + jar + " (expected: a built jar; run as a failsafe *IT test)");
+    }
+    this.pluginJar = jar;
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     start();
@@ -112,9 +137,15 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
   private void start() throws Exception {
     upstream = RecordingUpstream.start();
     String yaml = configTemplate.replace("{{upstream}}", upstream.url());
-    ClassLoader testClassPath = Thread.currentThread().getContextClassLoader();
     try {
-      gateway = EmbeddedGateway.start("test.yaml", yaml, List.of(testClassPath));
+      if (pluginJar != null) {
+        pluginDirectory = Files.createTempDirectory("edgeway-plugins");
+        Files.copy(pluginJar, pluginDirectory.resolve(pluginJar.getFileName()));
+        gateway = EmbeddedGateway.startWithPlugins("test.yaml", yaml, pluginDirectory);
+      } else {
+        ClassLoader testClassPath = Thread.currentThread().getContextClassLoader();
+        gateway = EmbeddedGateway.start("test.yaml", yaml, List.of(testClassPath));
+      }
     } catch (Exception e) {
       upstream.close();
       upstream = null;
@@ -132,6 +163,15 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
       if (upstream != null) {
         upstream.close();
         upstream = null;
+      }
+      if (pluginDirectory != null) {
+        try (Stream<Path> files = Files.list(pluginDirectory)) {
+          for (Path file : files.toList()) {
+            Files.deleteIfExists(file);
+          }
+        }
+        Files.deleteIfExists(pluginDirectory);
+        pluginDirectory = null;
       }
     }
   }

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testkit.GatewayExtension;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The plugin in a real gateway (built-ins and this project's filter), in front of a recording upstream. */
+/** The plugin's filters in a real gateway (with the built-ins), in front of a recording upstream. */
 class UserAgentBlockGatewayTest {
 
   @RegisterExtension
@@ -17,6 +18,7 @@ class UserAgentBlockGatewayTest {
         upstream: { targets: [ { url: "{{upstream}}" } ] }
         filters:
           - user-agent-block: { words: [sqlmap] }
+          - audit-file: { path: target/gateway-test-audit.log }
       """);
 
   @Test
@@ -35,5 +37,7 @@ class UserAgentBlockGatewayTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(gateway.upstream().lastRequest().path()).isEqualTo("/api/orders");
     assertThat(gateway.upstream().lastRequest().headers().get("User-Agent")).isEqualTo("curl/8.5");
+    assertThat(AuditFileFilterTest.awaitLines(Path.of("target/gateway-test-audit.log"), 1))
+        .anyMatch(line -> line.endsWith(" GET /api/orders 200 - 11"));
   }
 }
