@@ -32,7 +32,8 @@ public final class JwtFilterFactory implements GatewayFilterFactory<JwtFilterCon
     List<JwtProvider> providers = new ArrayList<>();
     for (int i = 0; i < config.providers().size(); i++) {
       String name = config.providers().get(i);
-      providers.add(all.find(name).orElseThrow(() -> new IllegalArgumentException("providers: " + name
+      int index = i;
+      providers.add(all.find(name).orElseThrow(() -> new IllegalArgumentException("providers[" + index + "]: " + name
           + " (expected: one of " + all.names().stream().sorted().toList() + " from jwt-providers)")));
     }
     return new JwtFilter(config, providers, all.clock());

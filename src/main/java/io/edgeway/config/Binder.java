@@ -385,6 +385,28 @@ public final class Binder {
     errors.add(source, at, path, message);
   }
 
+  /**
+   * Reports {@code message} from code that validated a bound record after binding (a filter factory's
+   * {@code create()}): when it reads {@code key: ...} (or {@code key[1]: ...}, {@code key.inner: ...})
+   * for a key of {@code recordType}, at that key's position and path, as a constructor's complaint
+   * would be; otherwise at the record's own position.
+   */
+  public static void reportAtKey(ConfigNode record, Class<?> recordType, String message, ConfigErrors errors) {
+    int separator = message.indexOf(": ");
+    if (separator > 0 && recordType.isRecord()) {
+      String relative = message.substring(0, separator);
+      List<Object> steps = KeyPath.steps(relative);
+      if (steps != null && !steps.isEmpty() && steps.get(0) instanceof String first
+          && MODELS.get(recordType).index.containsKey(first)) {
+        Node target = find(record.node(), steps);
+        ConfigNode at = target == null ? record : new ConfigNode(record.source(), record.path(), target);
+        errors.add(at, KeyPath.join(record.path(), relative), message.substring(separator + 2));
+        return;
+      }
+    }
+    errors.add(record, record.path(), message);
+  }
+
   private static Node find(Node start, List<Object> steps) {
     Node node = start;
     for (Object step : steps) {

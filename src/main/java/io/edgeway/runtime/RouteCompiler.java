@@ -3,6 +3,7 @@ package io.edgeway.runtime;
 import static java.util.Objects.requireNonNull;
 
 import io.edgeway.config.Binder;
+import io.edgeway.config.ConfigNode;
 import io.edgeway.config.ConfigErrors;
 import io.edgeway.config.ConfigException;
 import io.edgeway.config.FilterSpec;
@@ -306,7 +307,9 @@ public final class RouteCompiler {
       if (e.getMessage() == null || e.getMessage().isEmpty()) {
         return unexpectedFailure(factory, spec, path, e, errors);
       }
-      errors.add(spec.config(), path, e.getMessage());
+      // "schema-file: x (expected: ...)" is shown at schema-file, like a record constructor's complaint.
+      Binder.reportAtKey(new ConfigNode(spec.config().source(), path, spec.config().node()), factory.configType(),
+          e.getMessage(), errors);
       return null;
     } catch (Exception | LinkageError e) {
       return unexpectedFailure(factory, spec, path, e, errors);

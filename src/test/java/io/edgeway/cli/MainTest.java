@@ -101,7 +101,7 @@ class MainTest {
   }
 
   @Test
-  void checkReportsAnUnknownProviderAtTheFilter() throws Exception {
+  void checkReportsAnUnknownProviderAtItsListEntry() throws Exception {
     Path config = dir.resolve("unknown-provider.yaml");
     Files.writeString(config, """
         jwt-providers:
@@ -115,7 +115,7 @@ class MainTest {
         """);
     assertThat(run("--check", "--config", config.toString())).isEqualTo(Main.INVALID_CONFIG);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains(config + ":8:14: routes[0].filters[0].jwt: providers: crop (expected: one of [corp] from jwt-providers)");
+        .contains(config + ":8:28: routes[0].filters[0].jwt.providers[0]: crop (expected: one of [corp] from jwt-providers)");
   }
 
   @Test
