@@ -682,7 +682,7 @@ REPORT=$LOADTEST_DIR/out/$STAMP.md
   fi
   echo "- wrk: $(wrk -v 2>&1 | head -n 1 | awk '{print $1, $2}')"
   echo "- load average before measuring (1/5/15 min): $LOAD_BEFORE"
-  echo "- gateway JVM options: -XX:ActiveProcessorCount=1 $EDGEWAY_JAVA_OPTS"
+  echo "- JVM options (Edgeway, vertx-proxy): -XX:ActiveProcessorCount=1 $EDGEWAY_JAVA_OPTS"
   echo
   echo "## Every run"
   echo
