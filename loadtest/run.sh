@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# Load-test harness: wrk against real processes on 127.0.0.1, Edgeway compared with nginx.
+# Load-test harness: wrk against real processes on 127.0.0.1, Edgeway compared with nginx and
+# its other peers, in throughput and in the proxy's CPU time per request.
 #
 #   loadtest/run.sh [--rounds N] [--duration 10s] [--warmup 60s] [--connections 50]
-#                   [--only direct,nginx,edgeway] [--jar target/edgeway.jar] [--keep]
-#                   [--tls [--handshakes]] [scenario ...]
+#                   [--only direct,nginx,haproxy,vertx-proxy,edgeway] [--base SCENARIO]
+#                   [--jar target/edgeway.jar] [--keep] [--tls [--handshakes]] [scenario ...]
 #
 # Targets, each measured with the same wrk command (-t1 -cN --latency, pinned to core 0):
 #   direct             wrk -> upstream (the ceiling: no proxy at all)
 #   nginx              wrk -> nginx reverse proxy (core 1) -> upstream   (the reference)
+#   haproxy            wrk -> HAProxy, one thread (core 1) -> upstream   (a peer)
+#   vertx-proxy        wrk -> bare vertx-http-proxy, one event loop (core 1) -> upstream (a peer:
+#                      the same Vert.x and Netty as Edgeway; loadtest/peers/vertx-proxy, built here)
 #   edgeway-SCENARIO   wrk -> Edgeway with loadtest/scenarios/SCENARIO.yaml (core 1) -> upstream
+# Every proxy's CPU time (utime + stime in /proc/PID/stat: all threads, the JIT and GC included;
+# nginx's master and worker together) is read before and after each round, giving CPU us per
+# request and req/s per proxy core beside raw req/s. Ratios against nginx are taken per round,
+# then the median (min-max) is shown. --base SCENARIO adds a table of each scenario's extra CPU
+# per request over that scenario's, per round (default: baseline, when it runs with others).
 # The upstream is an nginx answering a fixed small response, pinned to core 0 with wrk, so the
 # proxy under test has core 1 to itself. Only one target is under load at a time: one warm-up run
 # per target, then N interleaved rounds (direct, nginx, edgeway-..., direct, nginx, ...) so a
 # slow drift of the machine hits every target alike. The table shows medians over rounds.
 #
-# --tls: clients speak TLS to the proxies (nginx and Edgeway serve the same ECDSA P-256
+# --tls: clients speak TLS to the proxies (all serve the same ECDSA P-256
 # certificate, generated per run; TLS 1.2 and 1.3), the upstream stays plain; "direct" is
 # skipped. Use it with the tls scenario. --handshakes adds "Connection: close" to every wrk
 # request, so each request is a new connection and a full handshake: the table then counts
@@ -34,7 +43,8 @@ ROUNDS=3
 DURATION=10s
 WARMUP=60s
 CONNECTIONS=50
-ONLY=direct,nginx,edgeway
+ONLY=direct,nginx,haproxy,vertx-proxy,edgeway
+BASE=
 DEFAULT_JAR=$PROJECT_DIR/target/edgeway.jar
 JAR=$DEFAULT_JAR
 KEEP=false
@@ -67,12 +77,13 @@ while [[ $# -gt 0 ]]; do
     --warmup) WARMUP=${2:?--warmup needs a value}; shift 2 ;;
     --connections) CONNECTIONS=${2:?--connections needs a value}; shift 2 ;;
     --only) ONLY=${2:?--only needs a value}; shift 2 ;;
+    --base) BASE=${2:?--base needs a value}; shift 2 ;;
     --jar) JAR=${2:?--jar needs a value}; shift 2 ;;
     --keep) KEEP=true; shift ;;
     --tls) TLS=true; shift ;;
     --handshakes) HANDSHAKES=true; shift ;;
     -h|--help) usage ;;
-    -*) die "option: $1 (expected: --rounds, --duration, --warmup, --connections, --only, --jar, --keep, --tls, --handshakes)" ;;
+    -*) die "option: $1 (expected: --rounds, --duration, --warmup, --connections, --only, --base, --jar, --keep, --tls, --handshakes)" ;;
     *) SCENARIOS+=("$1"); shift ;;
   esac
 done
@@ -91,7 +102,8 @@ fi
 
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
 for kind in ${ONLY//,/ }; do
-  case $kind in direct|nginx|edgeway) ;; *) die "--only: $kind (expected: a comma list of direct, nginx, edgeway)" ;; esac
+  case $kind in direct|nginx|haproxy|vertx-proxy|edgeway) ;;
+    *) die "--only: $kind (expected: a comma list of direct, nginx, haproxy, vertx-proxy, edgeway)" ;; esac
 done
 if want edgeway; then
   for scenario in "${SCENARIOS[@]}"; do
@@ -99,6 +111,13 @@ if want edgeway; then
     [[ -f $LOADTEST_DIR/scenarios/$scenario.yaml ]] \
       || die "scenario: $scenario (expected: one of: $(cd "$LOADTEST_DIR/scenarios" && ls -- *.yaml | sed 's/\.yaml$//' | tr '\n' ' '))"
   done
+fi
+# The scenario whose CPU per request the others are compared with (features' added cost).
+if [[ -n $BASE ]]; then
+  want edgeway || die "--base: $BASE (expected: only with edgeway in --only)"
+  [[ " ${SCENARIOS[*]} " == *" $BASE "* ]] || die "--base: $BASE (expected: one of the scenarios run: ${SCENARIOS[*]})"
+elif want edgeway && (( ${#SCENARIOS[@]} > 1 )) && [[ " ${SCENARIOS[*]} " == *" baseline "* ]]; then
+  BASE=baseline
 fi
 
 # ---- tools -----------------------------------------------------------------------------------
@@ -109,6 +128,7 @@ ensure_tools() {
   command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
   command -v curl >/dev/null || missing+=(curl)
   command -v taskset >/dev/null || missing+=(util-linux)
+  if want haproxy; then command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || missing+=(haproxy); fi
   (( ${#missing[@]} == 0 )) && return 0
   local sudo=""
   (( EUID == 0 )) || sudo=sudo
@@ -121,6 +141,7 @@ ensure_tools() {
 }
 ensure_tools
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 
 # Pinning: wrk and the upstream share core 0, the proxy under test has core 1.
 if (( $(nproc) >= 2 )); then
@@ -194,7 +215,7 @@ http {
 CONF
 }
 
-# The one certificate both proxies serve under --tls (ECDSA P-256, like most ACME certificates).
+# The one certificate every proxy serves under --tls (ECDSA P-256, like most ACME certificates).
 if $TLS; then
   command -v openssl >/dev/null || die "--tls: openssl not found (expected: the openssl command)"
   TLS_CERT=$WORK/tls/cert.pem
@@ -261,6 +282,81 @@ if want nginx; then
     }
   }" "${ON_PROXY_CORE[@]}"
   TARGETS+=(nginx)
+fi
+
+if want haproxy; then
+  HAPROXY_PORT=$(free_port)
+  dir=$WORK/haproxy
+  mkdir -p "$dir"
+  haproxy_bind="bind 127.0.0.1:$HAPROXY_PORT"
+  if $TLS; then
+    # HAProxy reads the certificate and its key from one PEM file.
+    cat "$TLS_CERT" "$TLS_KEY" >"$dir/cert-and-key.pem"
+    haproxy_bind+=" ssl crt $dir/cert-and-key.pem ssl-min-ver TLSv1.2 alpn http/1.1"
+  fi
+  # The same work as nginx: one thread (nginx: one worker), keep-alive on both sides, one request
+  # header set, one response header added, no logging. http-reuse always: idle upstream
+  # connections are shared between client connections, as nginx's keepalive pool does.
+  cat >"$dir/haproxy.cfg" <<CONF
+global
+  nbthread 1
+  maxconn 4096
+defaults
+  mode http
+  option http-keep-alive
+  http-reuse always
+  timeout connect 5s
+  timeout client 75s
+  timeout server 75s
+  timeout http-keep-alive 75s
+frontend bench
+  $haproxy_bind
+  http-request set-header X-From-Gateway 1
+  http-response add-header X-Served-By haproxy
+  default_backend upstream
+backend upstream
+  server upstream 127.0.0.1:$UPSTREAM_PORT
+CONF
+  "$HAPROXY" -c -q -f "$dir/haproxy.cfg" >"$dir/config-test.log" 2>&1 \
+    || { cat "$dir/config-test.log" >&2; die "haproxy: rejected $dir/haproxy.cfg"; }
+  # -db: in the foreground, one process (no master), so its pid is the process that does the work.
+  "${ON_PROXY_CORE[@]}" "$HAPROXY" -db -f "$dir/haproxy.cfg" >"$dir/haproxy.log" 2>&1 </dev/null &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  TARGET_PID[haproxy]=$pid
+  TARGET_PORT[haproxy]=$HAPROXY_PORT
+  wait_http haproxy "$pid" "$SCHEME://127.0.0.1:$HAPROXY_PORT/bench/ready" "$dir/haproxy.log"
+  TARGETS+=(haproxy)
+fi
+
+VERTX_PROXY_DIR=$LOADTEST_DIR/peers/vertx-proxy
+VERTX_PROXY_JAR=$VERTX_PROXY_DIR/target/vertx-proxy.jar
+if want vertx-proxy; then
+  # Built on demand, and again when its sources changed; offline from ~/.m2 first, since the
+  # gateway's build already brought Vert.x and Netty there.
+  if [[ ! -f $VERTX_PROXY_JAR ]] || [[ -n $(find "$VERTX_PROXY_DIR/pom.xml" "$VERTX_PROXY_DIR/src" -newer "$VERTX_PROXY_JAR" -type f) ]]; then
+    echo "loadtest: building $VERTX_PROXY_JAR" >&2
+    (cd "$VERTX_PROXY_DIR" && { mvn -B -q -o package >"$WORK/vertx-proxy-build.log" 2>&1 || {
+      echo "loadtest: the offline build lacked something in ~/.m2; building with the network" >&2
+      mvn -B -q package >&2; }; }) \
+      || die "vertx-proxy: the build in $VERTX_PROXY_DIR failed (expected: $VERTX_PROXY_JAR)"
+  fi
+  VERTX_PROXY_PORT=$(free_port)
+  dir=$WORK/vertx-proxy
+  mkdir -p "$dir"
+  (
+    export PEER_PORT=$VERTX_PROXY_PORT UPSTREAM_PORT
+    if $TLS; then export TLS_CERT TLS_KEY; else unset TLS_CERT TLS_KEY; fi
+    # Pinned and sized like Edgeway: one core, one event loop, the same JVM options.
+    # shellcheck disable=SC2086
+    exec "${ON_PROXY_CORE[@]}" java -XX:ActiveProcessorCount=1 $EDGEWAY_JAVA_OPTS -jar "$VERTX_PROXY_JAR"
+  ) >"$dir/proxy.log" 2>&1 </dev/null &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  TARGET_PID[vertx-proxy]=$pid
+  TARGET_PORT[vertx-proxy]=$VERTX_PROXY_PORT
+  wait_http vertx-proxy "$pid" "$SCHEME://127.0.0.1:$VERTX_PROXY_PORT/bench/ready" "$dir/proxy.log"
+  TARGETS+=(vertx-proxy)
 fi
 
 start_edgeway() { # SCENARIO
@@ -334,44 +430,89 @@ to_ms() {
   }'
 }
 
+# CPU time of a proxy: utime + stime of PID and of its child processes (nginx's workers), in
+# clock ticks. /proc/PID/stat counts every thread of the process, the JIT compiler and GC too.
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { # PID
+  local pid=$1 total=0 ticks child
+  for child in $pid $(pgrep -P "$pid" 2>/dev/null || true); do
+    # Fields after the command name, which may hold spaces: state is 1, utime 12, stime 13.
+    ticks=$(sed 's/^.*) //' "/proc/$child/stat" 2>/dev/null | awk '{ print $12 + $13 }')
+    total=$(( total + ${ticks:-0} ))
+  done
+  echo "$total"
+}
+
+# wrk_request TARGET: sets REQ_PATH and the array REQ_ARGS to the path and extra arguments of
+# wrk's request to TARGET (a scenario's .env may set WRK_PATH and WRK_ARGS; --handshakes adds
+# Connection: close). The saved declarations are sourced into locals, which stay in here.
+wrk_request() {
+  local WRK_PATH=/bench/hello
+  local WRK_ARGS=()
+  # shellcheck disable=SC1090
+  if [[ -f $WORK/$1/wrk.vars ]]; then source "$WORK/$1/wrk.vars"; fi
+  REQ_PATH=${WRK_PATH:-/bench/hello}
+  REQ_ARGS=("${WRK_ARGS[@]}")
+  if $HANDSHAKES; then REQ_ARGS+=(-H 'Connection: close'); fi
+}
+
 # run_wrk TARGET SECONDS OUT_FILE
 run_wrk() {
   local target=$1 seconds=$2 out=$3
   local port=${TARGET_PORT[$target]}
-  local WRK_PATH=/bench/hello WRK_ARGS=()
-  # shellcheck disable=SC1090
-  [[ -f $WORK/$target/wrk.vars ]] && source "$WORK/$target/wrk.vars"
-  WRK_PATH=${WRK_PATH:-/bench/hello}
-  if $HANDSHAKES; then WRK_ARGS+=(-H 'Connection: close'); fi
+  wrk_request "$target"
   timeout --kill-after=5 $(( seconds + 30 )) \
     "${ON_CLIENT_CORE[@]}" wrk -t1 "-c$CONNECTIONS" "-d${seconds}s" --latency --timeout 5s \
-    "${WRK_ARGS[@]}" "$SCHEME://127.0.0.1:$port$WRK_PATH" >"$out" 2>&1 \
+    "${REQ_ARGS[@]}" "$SCHEME://127.0.0.1:$port$REQ_PATH" >"$out" 2>&1 \
     || { cat "$out" >&2; die "$target: wrk failed (output above)"; }
 }
 
-# parse_wrk FILE -> "rps p50_ms p99_ms errors"
+# parse_wrk FILE -> "rps p50_ms p99_ms errors requests"
 parse_wrk() {
-  local rps p50 p99 errors
+  local rps p50 p99 errors requests
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$1")
+  requests=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$1")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$1")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$1")")
   errors=$(awk '
     /Non-2xx or 3xx responses:/ { n += $NF }
     /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) { sub(/,/, "", $i); n += $i } }
     END { print n + 0 }' "$1")
-  echo "${rps:-nan} ${p50:-nan} ${p99:-nan} $errors"
+  echo "${rps:-nan} ${p50:-nan} ${p99:-nan} $errors ${requests:-0}"
 }
 
-# Check every target answers 2xx before spending minutes measuring it (a 404 is fast, not good).
+# curl_headers_of_wrk_args: the -H arguments curl needs to send the headers in REQ_ARGS, into
+# CURL_ARGS; a wrk Lua script (-s) cannot be replayed, so it is named in WRK_SCRIPT.
+curl_headers_of_wrk_args() {
+  CURL_ARGS=()
+  WRK_SCRIPT=
+  local i=0 arg
+  while (( i < ${#REQ_ARGS[@]} )); do
+    arg=${REQ_ARGS[i]}
+    case $arg in
+      -H|--header) CURL_ARGS+=(-H "${REQ_ARGS[i + 1]:-}"); i=$(( i + 2 )) ;;
+      --header=*) CURL_ARGS+=(-H "${arg#--header=}"); i=$(( i + 1 )) ;;
+      -H?*) CURL_ARGS+=(-H "${arg#-H}"); i=$(( i + 1 )) ;;
+      -s|--script) WRK_SCRIPT=${REQ_ARGS[i + 1]:-}; i=$(( i + 2 )) ;;
+      --script=*) WRK_SCRIPT=${arg#--script=}; i=$(( i + 1 )) ;;
+      -s?*) WRK_SCRIPT=${arg#-s}; i=$(( i + 1 )) ;;
+      *) i=$(( i + 1 )) ;;
+    esac
+  done
+}
+
+# Check every target answers 2xx before spending minutes measuring it (a 404 is fast, not good),
+# with the request wrk will send: its path and its headers (a jwt scenario's token).
 for target in "${TARGETS[@]}"; do
-  local_path=/bench/hello
-  if [[ -f $WORK/$target/wrk.vars ]]; then
-    # shellcheck disable=SC1090
-    local_path=$(WRK_PATH=""; source "$WORK/$target/wrk.vars"; echo "${WRK_PATH:-/bench/hello}")
+  wrk_request "$target"
+  curl_headers_of_wrk_args
+  if [[ -n $WRK_SCRIPT ]]; then
+    echo "loadtest: note: $target: wrk runs the script $WRK_SCRIPT; the 2xx check sends only the path and -H headers" >&2
   fi
-  code=$(curl -ks -o /dev/null -w '%{http_code}' --max-time 5 "$SCHEME://127.0.0.1:${TARGET_PORT[$target]}$local_path" || true)
-  [[ $code == 2* ]] || echo "loadtest: WARNING: $target answers $code on $local_path (expected: 2xx); its errors column will show it" >&2
-  curl -ks -D - -o /dev/null --max-time 5 "$SCHEME://127.0.0.1:${TARGET_PORT[$target]}$local_path" >"$WORK/$target.headers" 2>&1 || true
+  url=$SCHEME://127.0.0.1:${TARGET_PORT[$target]}$REQ_PATH
+  code=$(curl -ks "${CURL_ARGS[@]}" -o /dev/null -w '%{http_code}' --max-time 5 "$url" || true)
+  [[ $code == 2* ]] || echo "loadtest: WARNING: $target answers $code on $REQ_PATH (expected: 2xx); its errors column will show it" >&2
+  curl -ks "${CURL_ARGS[@]}" -D - -o /dev/null --max-time 5 "$url" >"$WORK/$target.headers" 2>&1 || true
 done
 
 # Other work on the machine (a build, a test run) skews every number; say so in the report.
@@ -380,7 +521,8 @@ if awk -v l="${LOAD_BEFORE%% *}" 'BEGIN { exit !(l > 0.5) }'; then
   echo "loadtest: WARNING: load average $LOAD_BEFORE before measuring; other processes will skew the numbers" >&2
 fi
 
-RESULTS=$WORK/results.tsv # round target rps p50 p99 errors rss_kib
+# round target rps p50 p99 errors rss_kib requests cpu_s wall_s (cpu_s and rss_kib: "-" for direct)
+RESULTS=$WORK/results.tsv
 : >"$RESULTS"
 echo "loadtest: targets: ${TARGETS[*]}; warm-up ${WARMUP_S}s each, $ROUNDS round(s) of ${DURATION_S}s, -c$CONNECTIONS" >&2
 for target in "${TARGETS[@]}"; do
@@ -389,12 +531,26 @@ for target in "${TARGETS[@]}"; do
 done
 for (( round = 1; round <= ROUNDS; round++ )); do
   for target in "${TARGETS[@]}"; do
+    # The proxy is idle outside wrk's run, so its CPU time between these two reads is the time
+    # it spent on this round's requests (and on JIT and GC they caused).
+    ticks_before=0
+    [[ $target == direct ]] || ticks_before=$(cpu_ticks "${TARGET_PID[$target]}")
+    wall_before=$EPOCHREALTIME
     run_wrk "$target" "$DURATION_S" "$WORK/$target.round$round.txt"
-    rss=-
-    [[ $target == direct ]] || rss=$(rss_kib "${TARGET_PID[$target]}")
-    read -r rps p50 p99 errors < <(parse_wrk "$WORK/$target.round$round.txt")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$rps" "$p50" "$p99" "$errors" "$rss" >>"$RESULTS"
-    echo "loadtest: round $round/$ROUNDS $target: $rps req/s, p50 ${p50}ms, p99 ${p99}ms, errors $errors, rss ${rss} KiB" >&2
+    wall_after=$EPOCHREALTIME
+    rss=- cpu_s=-
+    if [[ $target != direct ]]; then
+      ticks_after=$(cpu_ticks "${TARGET_PID[$target]}")
+      cpu_s=$(awk -v t=$(( ticks_after - ticks_before )) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
+      rss=$(rss_kib "${TARGET_PID[$target]}")
+    fi
+    wall_s=$(awk -v a="$wall_before" -v b="$wall_after" 'BEGIN { printf "%.3f", b - a }')
+    read -r rps p50 p99 errors requests < <(parse_wrk "$WORK/$target.round$round.txt")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$rps" "$p50" "$p99" "$errors" "$rss" \
+      "$requests" "$cpu_s" "$wall_s" >>"$RESULTS"
+    cpu_note=
+    [[ $cpu_s == - ]] || cpu_note=", $(awk -v c="$cpu_s" -v n="$requests" 'BEGIN { if (n > 0) printf "%.1f", c * 1e6 / n; else printf "-" }') CPU us/req"
+    echo "loadtest: round $round/$ROUNDS $target: $rps req/s$cpu_note, p50 ${p50}ms, p99 ${p99}ms, errors $errors, rss ${rss} KiB" >&2
   done
 done
 
@@ -419,9 +575,47 @@ done
 
 # ---- report ----------------------------------------------------------------------------------
 
+# Per round, derived from the raw columns: 11 CPU us per request, 12 req/s per proxy core
+# (requests per CPU second: req/s divided by the proxy's share of a core), 13 that share.
+ROUNDS_TSV=$WORK/rounds.tsv
+awk -F'\t' -v OFS='\t' '{
+  cpu_us = "-"; per_core = "-"; share = "-"
+  if ($9 != "-" && $9 + 0 > 0 && $8 + 0 > 0) {
+    cpu_us = sprintf("%.2f", $9 * 1e6 / $8); per_core = sprintf("%.0f", $8 / $9)
+    if ($10 + 0 > 0) share = sprintf("%.2f", $9 / $10)
+  }
+  print $0, cpu_us, per_core, share
+}' "$RESULTS" >"$ROUNDS_TSV"
+
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-column_median() { awk -F'\t' -v t="$1" -v c="$2" '$2 == t { print $c }' "$RESULTS" | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "nan" || a == "-") print "-"; else printf "%.2f", a / b }'; }
+# column_median TARGET COLUMN: the median over rounds of a numeric column ("-" if none is numeric).
+column_median() {
+  awk -F'\t' -v t="$1" -v c="$2" '$2 == t && $c ~ /^[0-9.]+$/ { print $c }' "$ROUNDS_TSV" | median | sed 's/^nan$/-/'
+}
+# per_round TARGET REF COLUMN OP: for every round with both, TARGET's value against REF's in that
+# round: "div" TARGET / REF, "inv" REF / TARGET, "sub" TARGET - REF. One number per line.
+per_round() {
+  awk -F'\t' -v t="$1" -v r="$2" -v c="$3" -v op="$4" '
+    $c ~ /^[0-9.]+$/ { if ($2 == r) ref[$1] = $c; if ($2 == t) val[$1] = $c }
+    END {
+      for (k in val) {
+        if (!(k in ref)) continue
+        if (op == "sub") print val[k] - ref[k]
+        else if (val[k] + 0 > 0 && ref[k] + 0 > 0) print (op == "inv" ? ref[k] / val[k] : val[k] / ref[k])
+      }
+    }' "$ROUNDS_TSV"
+}
+# spread FORMAT: numbers on stdin -> "median (min..max)", or the one number, or "-" for none.
+spread() {
+  sort -g | awk -v f="$1" '{ v[NR] = $1 } END {
+    if (NR == 0) { print "-"; exit }
+    m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    if (NR == 1) printf f "\n", m
+    else printf f " (" f ".." f ")\n", m, v[1], v[NR]
+  }'
+}
+# fmt FORMAT VALUE: printf unless the value is "-".
+fmt() { if [[ $2 == - ]]; then echo -; else printf "$1" "$2"; fi; }
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$LOADTEST_DIR/out"
@@ -430,26 +624,47 @@ REPORT=$LOADTEST_DIR/out/$STAMP.md
   echo "# Edgeway load test $STAMP"
   echo
   echo "wrk -t1 -c$CONNECTIONS --latency, ${DURATION_S}s per run, $ROUNDS interleaved round(s) after a ${WARMUP_S}s warm-up per target;"
-  if $TLS; then echo "clients on TLS ($($HANDSHAKES && echo 'a new connection and full handshake per request: Connection: close' || echo 'keep-alive')), same ECDSA P-256 certificate on both proxies;"; fi
+  if $TLS; then echo "clients on TLS ($($HANDSHAKES && echo 'a new connection and full handshake per request: Connection: close' || echo 'keep-alive')), same ECDSA P-256 certificate on every proxy;"; fi
   echo "medians over rounds. wrk + upstream on core 0, proxy under test alone on core 1."
-  echo "Ratios are against nginx (req/s: higher is better; p99 and RSS: lower is better)."
+  echo "CPU µs/req: the proxy's CPU time over the round (/proc/PID/stat utime + stime: every thread,"
+  echo "JIT and GC included) per request; req/s per core = requests per CPU second of the proxy;"
+  echo "core share = the proxy's CPU seconds per wall second (1.00: its core was saturated)."
+  echo "Ratios against nginx are taken per round, then the median (min..max over rounds) is shown"
+  echo "(req/s and per core: higher is better; p99 and RSS: lower is better)."
   echo
-  echo "| target | req/s | req/s vs nginx | p50 ms | p99 ms | p99 vs nginx | RSS MiB | RSS vs nginx | errors |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  nginx_rps=nan; nginx_p99=nan; nginx_rss=nan
-  if [[ " ${TARGETS[*]} " == *" nginx "* ]]; then
-    nginx_rps=$(column_median nginx 3); nginx_p99=$(column_median nginx 5); nginx_rss=$(column_median nginx 7)
-  fi
+  echo "| target | req/s | req/s vs nginx | CPU µs/req | req/s per core | per core vs nginx | core share | p50 ms | p99 ms | p99 vs nginx | RSS MiB | RSS vs nginx | errors |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for target in "${TARGETS[@]}"; do
     rps=$(column_median "$target" 3); p50=$(column_median "$target" 4); p99=$(column_median "$target" 5)
+    cpu_us=$(column_median "$target" 11); per_core=$(column_median "$target" 12); share=$(column_median "$target" 13)
     errors=$(awk -F'\t' -v t="$target" '$2 == t { n += $6 } END { print n + 0 }' "$RESULTS")
-    if [[ $target == direct ]]; then rss=-; rss_mib=-; else
-      rss=$(column_median "$target" 7); rss_mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }'); fi
+    rss_mib=-
+    rss=$(column_median "$target" 7)
+    [[ $rss == - ]] || rss_mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
     [[ $errors == 0 ]] || errors="**$errors**"
-    printf '| %s | %.0f | %s | %.3f | %.3f | %s | %s | %s | %s |\n' "$target" "$rps" "$(ratio "$rps" "$nginx_rps")" \
-      "$p50" "$p99" "$(ratio "$p99" "$nginx_p99")" "$rss_mib" "$(ratio "$rss" "$nginx_rss")" "$errors"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$target" "$(fmt %.0f "$rps")" \
+      "$(per_round "$target" nginx 3 div | spread %.2f)" "$(fmt %.1f "$cpu_us")" "$(fmt %.0f "$per_core")" \
+      "$(per_round "$target" nginx 11 inv | spread %.2f)" "$(fmt %.2f "$share")" "$(fmt %.3f "$p50")" "$(fmt %.3f "$p99")" \
+      "$(per_round "$target" nginx 5 div | spread %.2f)" "$rss_mib" "$(per_round "$target" nginx 7 div | spread %.2f)" "$errors"
   done
   echo
+  if [[ -n $BASE ]]; then
+    echo "## CPU per request over edgeway-$BASE"
+    echo
+    echo "What each scenario adds to the CPU time of a request, per round against edgeway-$BASE in the"
+    echo "same round, then the median (min..max over rounds)."
+    echo
+    echo "| target | CPU µs/req | added µs/req | CPU vs $BASE | req/s per core vs $BASE |"
+    echo "|---|---:|---:|---:|---:|"
+    for target in "${TARGETS[@]}"; do
+      [[ $target == edgeway-* && $target != "edgeway-$BASE" ]] || continue
+      printf '| %s | %s | %s | %s | %s |\n' "$target" "$(fmt %.1f "$(column_median "$target" 11)")" \
+        "$(per_round "$target" "edgeway-$BASE" 11 sub | spread %+.2f)" \
+        "$(per_round "$target" "edgeway-$BASE" 11 div | spread %.3f)" \
+        "$(per_round "$target" "edgeway-$BASE" 11 inv | spread %.3f)"
+    done
+    echo
+  fi
   if [[ -s $AFTER_NOTES ]]; then
     echo "## After-run checks"
     echo
@@ -461,15 +676,20 @@ REPORT=$LOADTEST_DIR/out/$STAMP.md
   echo "- kernel: $(uname -r)"
   echo "- java: $(java -version 2>&1 | head -n 1)"
   echo "- nginx: $("$NGINX" -v 2>&1 | sed 's/^nginx version: //')"
+  if [[ " ${TARGETS[*]} " == *" haproxy "* ]]; then echo "- haproxy: $("$HAPROXY" -v 2>&1 | head -n 1 | awk '{print $3}'), nbthread 1"; fi
+  if [[ " ${TARGETS[*]} " == *" vertx-proxy "* ]]; then
+    echo "- vertx-proxy: $(grep -m1 '^vertx-http-proxy peer:' "$WORK/vertx-proxy/proxy.log" | sed 's/^.*upstream [^,]*, //')"
+  fi
   echo "- wrk: $(wrk -v 2>&1 | head -n 1 | awk '{print $1, $2}')"
   echo "- load average before measuring (1/5/15 min): $LOAD_BEFORE"
-  echo "- gateway JVM options: -XX:ActiveProcessorCount=1 $EDGEWAY_JAVA_OPTS"
+  echo "- JVM options (Edgeway, vertx-proxy): -XX:ActiveProcessorCount=1 $EDGEWAY_JAVA_OPTS"
   echo
   echo "## Every run"
   echo
-  echo "| round | target | req/s | p50 ms | p99 ms | errors | RSS KiB |"
-  echo "|---:|---|---:|---:|---:|---:|---:|"
-  awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }' "$RESULTS"
+  echo "| round | target | req/s | requests | CPU s | wall s | CPU µs/req | req/s per core | core share | p50 ms | p99 ms | errors | RSS KiB |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+    $1, $2, $3, $8, $9, $10, $11, $12, $13, $4, $5, $6, $7 }' "$ROUNDS_TSV"
   echo
   echo "## First response of each target"
   for target in "${TARGETS[@]}"; do
