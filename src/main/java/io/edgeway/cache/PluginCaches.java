@@ -36,22 +36,8 @@ final class PluginCaches {
     this.cache = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
         .weigher((Key k, Entry e) -> weight(k, e.value()))
-        .expireAfter(new Expiry<Key, Entry>() {
-          @Override
-          public long expireAfterCreate(Key key, Entry entry, long now) {
-            return entry.ttlNanos();
-          }
-
-          @Override
-          public long expireAfterUpdate(Key key, Entry entry, long now, long remaining) {
-            return entry.ttlNanos();
-          }
-
-          @Override
-          public long expireAfterRead(Key key, Entry entry, long now, long remaining) {
-            return remaining;
-          }
-        })
+        // Each entry lives for its own TTL from its last write; reads do not extend it.
+        .expireAfter(Expiry.writing((Key key, Entry entry) -> Duration.ofNanos(entry.ttlNanos())))
         .ticker(requireNonNull(ticker, "ticker"))
         // Maintenance inline: callers are event loops, and the work is small; nothing on the common pool.
         .executor(Runnable::run)

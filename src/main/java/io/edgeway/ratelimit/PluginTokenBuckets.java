@@ -54,22 +54,8 @@ final class PluginTokenBuckets {
     this.time = requireNonNull(time, "time");
     this.local = Caffeine.newBuilder()
         .maximumSize(MAX_LOCAL_BUCKETS)
-        .expireAfter(new Expiry<String, Held>() {
-          @Override
-          public long expireAfterCreate(String key, Held held, long now) {
-            return held.idleNanos();
-          }
-
-          @Override
-          public long expireAfterUpdate(String key, Held held, long now, long remaining) {
-            return held.idleNanos();
-          }
-
-          @Override
-          public long expireAfterRead(String key, Held held, long now, long remaining) {
-            return held.idleNanos();
-          }
-        })
+        // Dropped once idle long enough to be full again: every use restarts that clock.
+        .expireAfter(Expiry.accessing((String key, Held held) -> Duration.ofNanos(held.idleNanos())))
         .ticker(ticker)
         // Eviction inline, as the rate-limit filter's store does: cheap, no work on the common pool.
         .executor(Runnable::run)
