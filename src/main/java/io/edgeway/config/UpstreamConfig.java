@@ -18,8 +18,7 @@ import java.util.List;
  * @param tls verification and client certificate for {@code https://} targets; default: the
  *     system trust store, host name verified, no client certificate
  * @param protocol how targets are spoken to; default {@link UpstreamProtocol#HTTP1}; {@code h2c}
- *     needs {@code http://} targets; {@code h2} (ALPN over TLS) is refused until upstream TLS
- *     verification lands
+ *     needs {@code http://} targets, {@code h2} (HTTP/2 negotiated by ALPN) {@code https://} ones
  */
 public record UpstreamConfig(
     @Required List<TargetConfig> targets,
@@ -54,15 +53,21 @@ public record UpstreamConfig(
     }
     tls = tls == null ? UpstreamTlsConfig.defaults() : tls;
     protocol = protocol == null ? UpstreamProtocol.HTTP1 : protocol;
-    if (protocol == UpstreamProtocol.H2) {
-      throw new IllegalArgumentException("protocol: h2 (expected: http1 or h2c; h2 over TLS is not supported yet, "
-          + "use h2c to an http:// target)");
-    }
     if (protocol == UpstreamProtocol.H2C) {
       for (TargetConfig target : targets) {
         if (target.url().tls()) {
           throw new IllegalArgumentException("protocol: h2c (expected: http:// targets only; " + target.url()
               + " is https)");
+        }
+      }
+    }
+    if (protocol == UpstreamProtocol.H2) {
+      // h2 is negotiated inside the TLS handshake; a clear-text target has no handshake to
+      // negotiate it in, and silently speaking h2c or HTTP/1.1 to it would not be what was asked.
+      for (TargetConfig target : targets) {
+        if (!target.url().tls()) {
+          throw new IllegalArgumentException("protocol: h2 (expected: https:// targets only; " + target.url()
+              + " is plain text, use h2c for HTTP/2 without TLS)");
         }
       }
     }

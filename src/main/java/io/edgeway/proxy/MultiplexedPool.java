@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpConnectOptions;
+import io.vertx.core.http.HttpVersion;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
@@ -13,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The HTTP/2 (h2c) connections of one event loop to one target. An HTTP/2 connection carries many
+ * The HTTP/2 connections (h2c, or h2 over TLS) of one event loop to one target. An HTTP/2 connection carries many
  * exchanges at once, so a lease is a stream slot: an exchange takes a slot on the least busy open
  * connection below the target's {@code SETTINGS_MAX_CONCURRENT_STREAMS}, and a new connection is
  * opened only when every one is full (at most {@code maxConnections}). Past that, a request waits
@@ -29,6 +30,7 @@ import java.util.List;
  * carrying a stream (or being opened) counts as in use, one without as idle.
  */
 final class MultiplexedPool implements TargetPool {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MultiplexedPool.class);
   private static final VarHandle IN_USE_SEEN;
   private static final VarHandle IDLE_SEEN;
   private static final VarHandle WAITERS_SEEN;
@@ -252,19 +254,23 @@ final class MultiplexedPool implements TargetPool {
     client.connect(connectOptions).onComplete(ar -> {
       connecting--;
       if (ar.failed()) {
-        target.connectFailed();
-        // The waiters asked for a connection that cannot be had: they fail as an HTTP/1.1
-        // request would on its own connect.
-        Waiter waiter;
-        while ((waiter = waiters.pollFirst()) != null) {
-          vertx.cancelTimer(waiter.timer);
-          waiter.promise.fail(ar.cause());
+        if (UpstreamFailure.classify(ar.cause()) == UpstreamFailure.PROTOCOL) {
+          // The deepest TLS cause names the alert (NO_APPLICATION_PROTOCOL); else Vert.x's refusal.
+          Throwable tls = UpstreamFailure.tlsCause(ar.cause());
+          notHttp2(String.valueOf(tls != null ? tls.getMessage() : ar.cause().getMessage()));
+        } else {
+          connectFailed(ar.cause());
         }
-        publishStats();
-        checkDrained();
         return;
       }
       HttpClientConnection connection = ar.result();
+      if (connection.protocolVersion() != HttpVersion.HTTP_2) {
+        // Vert.x 5.1 refuses such a connection itself (ALPN offers h2 only, so HTTP/1.1 is "not
+        // supported"); should a later version fall back to HTTP/1.1 instead, it is refused here.
+        connection.close();
+        notHttp2("the connection speaks " + connection.protocolVersion());
+        return;
+      }
       open++;
       resources.connectionOpened();
       Shared shared = new Shared(connection);
@@ -291,6 +297,32 @@ final class MultiplexedPool implements TargetPool {
       }
       publishStats();
     });
+  }
+
+  /**
+   * The waiters asked for a connection that cannot be had: they fail as an HTTP/1.1 request
+   * would on its own connect.
+   */
+  private void connectFailed(Throwable cause) {
+    target.connectFailed();
+    Waiter waiter;
+    while ((waiter = waiters.pollFirst()) != null) {
+      vertx.cancelTimer(waiter.timer);
+      waiter.promise.fail(cause);
+    }
+    publishStats();
+    checkDrained();
+  }
+
+  /**
+   * The target completed no HTTP/2 connection: with {@code protocol: h2} that is its
+   * configuration (or the wrong target), never a reason to speak HTTP/1.1 instead. Logged with the
+   * target, since the client only sees {@code upstream_protocol}.
+   */
+  private void notHttp2(String reason) {
+    log.warn("upstream {} did not select h2 by ALPN ({}); protocol: h2 needs a target that offers h2", target,
+        reason);
+    connectFailed(UpstreamFailure.PROTOCOL.exception());
   }
 
   private void serveWaiters() {

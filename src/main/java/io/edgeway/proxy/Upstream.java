@@ -38,7 +38,8 @@ public final class Upstream {
   private final UpstreamResources resources;
   private volatile boolean retired;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final boolean h2c;
+  /** Spoken to in HTTP/2: h2c to {@code http://} targets, h2 by ALPN to {@code https://} ones. */
+  private final boolean http2;
 
   public Upstream(
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
@@ -64,29 +65,30 @@ public final class Upstream {
         maxWaitQueue, eventLoops, monitor, tls, resources, false);
   }
 
-  /** An upstream spoken to in h2c when {@code h2c}, with the system trust store and its own counts. */
+  /** An upstream spoken to in HTTP/2 when {@code http2}, with the system trust store and its own counts. */
   public Upstream(
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
       long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops, TargetMonitor monitor,
-      boolean h2c) {
+      boolean http2) {
     this(targets, balancer, connectTimeoutMillis, responseTimeoutMillis, idleTimeoutMillis, maxConnections,
-        maxWaitQueue, eventLoops, monitor, UpstreamTls.SYSTEM, new UpstreamResources(), h2c);
+        maxWaitQueue, eventLoops, monitor, UpstreamTls.SYSTEM, new UpstreamResources(), http2);
   }
 
   /**
    * An upstream whose {@code https://} targets are reached as {@code tls} says, and whose monitor,
    * loops and connections are counted in {@code resources}.
    *
-   * @param h2c speak HTTP/2 with prior knowledge to the targets (one multiplexed connection
-   *     serves many exchanges, {@link MultiplexedPool}) instead of HTTP/1.1
+   * @param http2 speak HTTP/2 to the targets instead of HTTP/1.1 (one multiplexed connection
+   *     serves many exchanges, {@link MultiplexedPool}): with prior knowledge to {@code http://}
+   *     targets (h2c), negotiated by ALPN offering {@code h2} only to {@code https://} ones (h2)
    */
   public Upstream(
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
       long idleTimeoutMillis, int maxConnections, int maxWaitQueue, int eventLoops, TargetMonitor monitor,
-      UpstreamTls tls, UpstreamResources resources, boolean h2c) {
+      UpstreamTls tls, UpstreamResources resources, boolean http2) {
     this.tls = requireNonNull(tls, "tls");
     this.resources = requireNonNull(resources, "resources");
-    this.h2c = h2c;
+    this.http2 = http2;
     resources.upstreamCreated();
     this.monitor = requireNonNull(monitor, "monitor");
     this.targets = List.copyOf(targets);
@@ -103,9 +105,9 @@ public final class Upstream {
     return targets;
   }
 
-  /** True when the targets are spoken to in HTTP/2 (h2c). */
+  /** True when the targets are spoken to in HTTP/2 (h2c or h2). */
   public boolean http2() {
-    return h2c;
+    return http2;
   }
 
   public LoadBalancer balancer() {
@@ -245,14 +247,17 @@ public final class Upstream {
           .setMaxHeaderSize(32 * 1024)
           .setDecompressionSupported(false);
       tls.applyTo(options, targets);
-      if (h2c) {
-        // Prior knowledge: no HTTP/1.1 upgrade round trip, and nothing for a target to downgrade.
-        options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
+      if (http2) {
+        // Clear text: prior knowledge, no HTTP/1.1 upgrade round trip and nothing for a target to
+        // downgrade. TLS: ALPN offers h2 alone; a target that picks nothing (Vert.x would then
+        // speak HTTP/1.1) is refused by MultiplexedPool, never silently spoken to in HTTP/1.1.
+        options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+            .setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2));
       }
       this.client = vertx.httpClientBuilder().with(options).build();
       this.byTarget = new TargetPool[targets.size()];
       for (int i = 0; i < byTarget.length; i++) {
-        byTarget[i] = h2c
+        byTarget[i] = http2
             ? new MultiplexedPool(vertx, client, targets.get(i), connectTimeoutMillis, maxConnections,
                 maxWaitQueue, resources, this::poolDrained)
             : new ConnectionPool(vertx, client, targets.get(i), connectTimeoutMillis, maxConnections,

@@ -23,7 +23,13 @@ public enum UpstreamFailure {
       Map.of("Retry-After", "1"))),
   BAD_RESPONSE(new GatewayException(502, "upstream_bad_response", "Upstream sent an invalid response")),
   /** The TLS handshake with the target failed: its certificate or host name did not verify, or no common protocol. */
-  TLS(new GatewayException(502, "upstream_tls", "Upstream TLS handshake failed"));
+  TLS(new GatewayException(502, "upstream_tls", "Upstream TLS handshake failed")),
+  /**
+   * A {@code protocol: h2} target did not select {@code h2} by ALPN (it offered only HTTP/1.1, or
+   * no ALPN at all): the gateway never falls back to HTTP/1.1 on its own. Logged by
+   * {@link MultiplexedPool} with the target.
+   */
+  PROTOCOL(new GatewayException(502, "upstream_protocol", "Upstream did not negotiate HTTP/2"));
 
   private final GatewayException exception;
 
@@ -38,8 +44,14 @@ public enum UpstreamFailure {
 
   /** Classifies a failure of the HTTP client. */
   public static UpstreamFailure classify(Throwable t) {
-    if (tlsCause(t) != null) {
-      return TLS;
+    Throwable tls = tlsCause(t);
+    if (tls != null) {
+      return noCommonApplicationProtocol(tls) ? PROTOCOL : TLS;
+    }
+    if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).endsWith(" not supported")) {
+      // Vert.x's client refusing the protocol ALPN settled on ("HTTP/1.1 not supported" when it
+      // offered h2 only and the target selected nothing).
+      return PROTOCOL;
     }
     if (t instanceof ConnectionPoolTooBusyException) {
       return BUSY;
@@ -57,6 +69,16 @@ public enum UpstreamFailure {
       return BAD_RESPONSE;
     }
     return UNREACHABLE;
+  }
+
+  /**
+   * A handshake the target ended because it shares no ALPN protocol with the gateway: a server
+   * that enforces ALPN answers the {@code no_application_protocol} alert (RFC 7301 3.2) instead of
+   * going on without it. The JDK and BoringSSL name the alert differently.
+   */
+  static boolean noCommonApplicationProtocol(Throwable tls) {
+    String message = String.valueOf(tls.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    return message.contains("no_application_protocol") || message.contains("no application protocol");
   }
 
   /**

@@ -355,6 +355,6 @@ public final class RouteCompiler {
     }
     return new Upstream(targets, balancer, config.timeouts().connect().toMillis(), config.timeouts().response().toMillis(),
         config.timeouts().idle().toMillis(), config.pool().maxConnections(), config.pool().maxWaitQueue(), eventLoops,
-        monitor, UpstreamTls.of(tls), resources, config.protocol() == UpstreamProtocol.H2C);
+        monitor, UpstreamTls.of(tls), resources, config.protocol() != UpstreamProtocol.HTTP1);
   }
 }

@@ -17,16 +17,10 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.vertx.core.Vertx;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -48,31 +42,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GrpcEndToEndTest {
-  private static final MethodDescriptor.Marshaller<String> UTF8 = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(String value) {
-      return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public String parse(InputStream stream) {
-      try {
-        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
-  private static final MethodDescriptor<String, String> UNARY = method("test.Echo", "Unary", MethodDescriptor.MethodType.UNARY);
-  private static final MethodDescriptor<String, String> COUNT =
-      method("test.Echo", "Count", MethodDescriptor.MethodType.SERVER_STREAMING);
-  private static final MethodDescriptor<String, String> CONCAT =
-      method("test.Echo", "Concat", MethodDescriptor.MethodType.CLIENT_STREAMING);
-  private static final MethodDescriptor<String, String> CHAT = method("test.Echo", "Chat", MethodDescriptor.MethodType.BIDI_STREAMING);
-  private static final MethodDescriptor<String, String> HANG = method("test.Echo", "Hang", MethodDescriptor.MethodType.UNARY);
-  private static final MethodDescriptor<String, String> SECURED = method("test.Secured", "Unary", MethodDescriptor.MethodType.UNARY);
-  private static final MethodDescriptor<String, String> DOWN = method("test.Down", "Unary", MethodDescriptor.MethodType.UNARY);
-  private static final MethodDescriptor<String, String> NOWHERE = method("test.Nowhere", "Unary", MethodDescriptor.MethodType.UNARY);
+  private static final MethodDescriptor<String, String> SECURED = EchoService.method("test.Secured", "Unary", MethodDescriptor.MethodType.UNARY);
+  private static final MethodDescriptor<String, String> DOWN = EchoService.method("test.Down", "Unary", MethodDescriptor.MethodType.UNARY);
+  private static final MethodDescriptor<String, String> NOWHERE = EchoService.method("test.Nowhere", "Unary", MethodDescriptor.MethodType.UNARY);
 
   private static Vertx vertx;
   private static Server service;
@@ -80,64 +52,9 @@ class GrpcEndToEndTest {
   private static ManagedChannel channel;
   private static final AtomicInteger cancelledHangs = new AtomicInteger();
 
-  private static MethodDescriptor<String, String> method(String service, String name, MethodDescriptor.MethodType type) {
-    return MethodDescriptor.<String, String>newBuilder()
-        .setFullMethodName(MethodDescriptor.generateFullMethodName(service, name))
-        .setType(type).setRequestMarshaller(UTF8).setResponseMarshaller(UTF8).build();
-  }
-
   @BeforeAll
   static void start() throws Exception {
-    ServerServiceDefinition echo = ServerServiceDefinition.builder("test.Echo")
-        .addMethod(UNARY, ServerCalls.asyncUnaryCall((String request, StreamObserver<String> out) -> {
-          if (request.equals("fail")) {
-            out.onError(Status.NOT_FOUND.withDescription("no such thing: ü").asRuntimeException());
-            return;
-          }
-          out.onNext("echo:" + request);
-          out.onCompleted();
-        }))
-        .addMethod(COUNT, ServerCalls.asyncServerStreamingCall((String request, StreamObserver<String> out) -> {
-          for (int i = 0; i < Integer.parseInt(request); i++) {
-            out.onNext(Integer.toString(i));
-          }
-          out.onCompleted();
-        }))
-        .addMethod(CONCAT, ServerCalls.asyncClientStreamingCall(out -> new StreamObserver<String>() {
-          private final StringBuilder all = new StringBuilder();
-
-          @Override
-          public void onNext(String value) {
-            all.append(value);
-          }
-
-          @Override
-          public void onError(Throwable t) {}
-
-          @Override
-          public void onCompleted() {
-            out.onNext(all.toString());
-            out.onCompleted();
-          }
-        }))
-        .addMethod(CHAT, ServerCalls.asyncBidiStreamingCall(out -> new StreamObserver<String>() {
-          @Override
-          public void onNext(String value) {
-            out.onNext(value.toUpperCase());
-          }
-
-          @Override
-          public void onError(Throwable t) {}
-
-          @Override
-          public void onCompleted() {
-            out.onCompleted();
-          }
-        }))
-        .addMethod(HANG, ServerCalls.asyncUnaryCall((String request, StreamObserver<String> out) ->
-            // Never answers; counts the cancellation that the client's deadline must cause.
-            io.grpc.Context.current().addListener(context -> cancelledHangs.incrementAndGet(), Runnable::run)))
-        .build();
+    ServerServiceDefinition echo = EchoService.definition(cancelledHangs);
     service = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(echo).build().start();
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -167,7 +84,7 @@ class GrpcEndToEndTest {
     channel = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
     // A cold JVM on a shared machine takes seconds for the first call (class loading on both
     // sides): made here, so the tests' deadlines measure only their own calls.
-    ClientCalls.blockingUnaryCall(channel, UNARY, deadline(30_000), "warm-up");
+    ClientCalls.blockingUnaryCall(channel, EchoService.UNARY, deadline(30_000), "warm-up");
   }
 
   @AfterAll
@@ -200,13 +117,13 @@ class GrpcEndToEndTest {
   @Test
   @DisplayName("unary call through the gateway")
   void unary() {
-    assertThat(ClientCalls.blockingUnaryCall(channel, UNARY, deadline(5000), "hi")).isEqualTo("echo:hi");
+    assertThat(ClientCalls.blockingUnaryCall(channel, EchoService.UNARY, deadline(5000), "hi")).isEqualTo("echo:hi");
   }
 
   @Test
   @DisplayName("the service's error status and message (trailers) reach the client unchanged")
   void errorStatusRelayed() {
-    Status status = statusOf(() -> ClientCalls.blockingUnaryCall(channel, UNARY, deadline(5000), "fail"));
+    Status status = statusOf(() -> ClientCalls.blockingUnaryCall(channel, EchoService.UNARY, deadline(5000), "fail"));
     assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(status.getDescription()).isEqualTo("no such thing: ü");
   }
@@ -214,7 +131,7 @@ class GrpcEndToEndTest {
   @Test
   @DisplayName("server streaming: 2000 messages in order")
   void serverStreaming() {
-    Iterator<String> replies = ClientCalls.blockingServerStreamingCall(channel, COUNT, deadline(10_000), "2000");
+    Iterator<String> replies = ClientCalls.blockingServerStreamingCall(channel, EchoService.COUNT, deadline(10_000), "2000");
     List<String> all = new ArrayList<>();
     replies.forEachRemaining(all::add);
     assertThat(all).hasSize(2000);
@@ -226,7 +143,7 @@ class GrpcEndToEndTest {
   void clientStreaming() throws Exception {
     CompletableFuture<String> result = new CompletableFuture<>();
     StreamObserver<String> requests = ClientCalls.asyncClientStreamingCall(
-        channel.newCall(CONCAT, deadline(20_000)), observer(result));
+        channel.newCall(EchoService.CONCAT, deadline(20_000)), observer(result));
     String chunk = "x".repeat(2000);
     for (int i = 0; i < 500; i++) {
       requests.onNext(chunk);
@@ -240,7 +157,7 @@ class GrpcEndToEndTest {
   void bidiStreaming() throws Exception {
     LinkedBlockingQueue<String> replies = new LinkedBlockingQueue<>();
     CountDownLatch done = new CountDownLatch(1);
-    StreamObserver<String> requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(CHAT, deadline(10_000)),
+    StreamObserver<String> requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(EchoService.CHAT, deadline(10_000)),
         new StreamObserver<>() {
           @Override
           public void onNext(String value) {
@@ -270,7 +187,7 @@ class GrpcEndToEndTest {
   @DisplayName("deadline: DEADLINE_EXCEEDED for the client, and the service's call is cancelled")
   void deadlineRespected() {
     int before = cancelledHangs.get();
-    Status status = statusOf(() -> ClientCalls.blockingUnaryCall(channel, HANG, deadline(500), "wait"));
+    Status status = statusOf(() -> ClientCalls.blockingUnaryCall(channel, EchoService.HANG, deadline(500), "wait"));
     assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (cancelledHangs.get() == before && System.nanoTime() < until) {

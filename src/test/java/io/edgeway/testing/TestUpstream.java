@@ -6,10 +6,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP server on 127.0.0.1 (port 0) that tests steer: it records every request it receives
@@ -17,12 +19,13 @@ import java.util.concurrent.TimeUnit;
  * installs.
  */
 public final class TestUpstream implements AutoCloseable {
-  /** What the upstream received. */
-  public record Received(String method, String uri, MultiMap headers, Buffer body) {}
+  /** What the upstream received, and in which protocol version (HTTP/2 from an h2 or h2c upstream). */
+  public record Received(String method, String uri, MultiMap headers, Buffer body, HttpVersion version) {}
 
   private final Vertx vertx;
   private final HttpServer server;
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final AtomicInteger connections = new AtomicInteger();
   private volatile Handler<HttpServerRequest> behaviour = TestUpstream::echo;
 
   private final boolean tls;
@@ -35,9 +38,10 @@ public final class TestUpstream implements AutoCloseable {
     this.vertx = vertx;
     this.tls = options.isSsl();
     this.server = vertx.createHttpServer(options)
+        .connectionHandler(connection -> connections.incrementAndGet())
         .requestHandler(req -> req.body().onSuccess(body -> {
           MultiMap copy = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
-          received.add(new Received(req.method().name(), req.uri(), copy, body));
+          received.add(new Received(req.method().name(), req.uri(), copy, body, req.version()));
           behaviour.handle(req);
         }))
         .listen(0, "127.0.0.1")
@@ -73,6 +77,11 @@ public final class TestUpstream implements AutoCloseable {
 
   public int count() {
     return received.size();
+  }
+
+  /** Connections accepted so far (with TLS: handshakes that completed). */
+  public int connections() {
+    return connections.get();
   }
 
   public Received last() {
