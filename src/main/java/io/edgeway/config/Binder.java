@@ -138,6 +138,9 @@ public final class Binder {
     if (ConfigNode.isNull(node)) {
       return null;
     }
+    if (raw == Object.class) {
+      return PlainValues.of(node);
+    }
     if (raw == List.class) {
       return bindList(node, typeArgument(type, 0), path);
     }

@@ -7,6 +7,7 @@ import io.edgeway.spi.DataSize;
 import io.edgeway.spi.Percentage;
 import io.edgeway.spi.Required;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -149,6 +150,36 @@ class BinderTest {
   void scalarMismatchesAreReportedAtTheValue(String yaml, String error) {
     record Partial(String text, Boolean flag, Integer count, Long big, Double ratio, DataSize size, Percentage share, Mode mode) {}
     assertThat(bind(yaml, Partial.class).errors()).containsExactly(error);
+  }
+
+  @Test
+  void anObjectComponentTakesAnyYamlValueAsPlainJava() {
+    record Free(Object doc, List<Object> items) {}
+    Result<Free> r = bind("""
+        doc:
+          type: object
+          minProperties: 1
+          ratio: 0.5
+          strict: true
+          quoted: "5"
+          none: null
+          huge: 123456789012345678901234567890
+          required: [sku, qty]
+        items: [1, two, { three: 3 }]
+        """, Free.class);
+    assertThat(r.errors()).isEmpty();
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("type", "object");
+    doc.put("minProperties", 1L);
+    doc.put("ratio", 0.5);
+    doc.put("strict", true);
+    doc.put("quoted", "5");
+    doc.put("none", null);
+    doc.put("huge", new java.math.BigInteger("123456789012345678901234567890"));
+    doc.put("required", List.of("sku", "qty"));
+    assertThat(r.value().doc()).isEqualTo(doc);
+    assertThat(r.value().items()).isEqualTo(List.of(1L, "two", Map.of("three", 3L)));
+    assertThat(bind("doc: ~", Free.class).value()).isEqualTo(new Free(null, null));
   }
 
   @Test

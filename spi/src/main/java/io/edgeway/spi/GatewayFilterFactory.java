@@ -42,8 +42,11 @@ package io.edgeway.spi;
  * {@code 1m}, {@code 2h}, {@code 1d}), {@link DataSize} ({@code 64KiB}, {@code 10MiB}),
  * {@link Percentage} ({@code 50%}), enums (kebab-case constants), nested records (same rules),
  * {@code List<T>} (a scalar binds as a one-element list) and {@code Map<String, T>}. A record with a
- * public static {@code of(String)} method also accepts a scalar. Bound lists and maps are
- * unmodifiable.
+ * public static {@code of(String)} method also accepts a scalar. {@code Object} takes any YAML value,
+ * for a free-form document such as a JSON Schema written inline: mappings bind as
+ * {@code Map<String, Object>} (in order), sequences as {@code List<Object>}, scalars by their YAML
+ * type as {@code Long} (or {@code BigInteger}), {@code Double}, {@code Boolean}, {@code null} or
+ * {@code String} (a quoted {@code "5"} stays text). Bound lists and maps are unmodifiable.
  *
  * <p>Services a filter may share with the gateway and other filters ({@link TokenBuckets},
  * {@link SharedCache}, {@link StateEventPublisher}) come from {@link FilterContext#service}.

@@ -4,13 +4,14 @@ import io.edgeway.spi.DataSize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code json-body-validation}'s configuration:
  *
  * <pre>{@code
  * - json-body-validation:
- *     schema: |                      # inline, JSON or YAML text (a block scalar); or:
+ *     schema:                        # inline, as YAML (or JSON/YAML text in a block scalar); or:
  *       type: object
  *       required: [name]
  *     # schema-file: schemas/order.json   (read once when the route is built)
@@ -20,14 +21,15 @@ import java.util.Locale;
  *     max-violations: 20             # the default; violations listed in a 400
  * }</pre>
  *
- * @param schema the JSON Schema as JSON or YAML text; exactly one of this and {@code schemaFile}
+ * @param schema the JSON Schema written inline as YAML (a mapping, or {@code true}/{@code false}), or as
+ *     JSON or YAML text; exactly one of this and {@code schemaFile}
  * @param schemaFile a file holding the JSON Schema (JSON, or YAML when not starting with a brace)
  * @param methods the request methods whose bodies are validated (upper-cased)
  * @param maxBody the largest body read for validation, 1B..16MiB
  * @param contentTypes accepted media types ({@code application/json}) and suffixes ({@code +json})
  * @param maxViolations the most violations listed in a response, 1..1000
  */
-public record JsonBodyValidationConfig(String schema, String schemaFile, List<String> methods, DataSize maxBody,
+public record JsonBodyValidationConfig(Object schema, String schemaFile, List<String> methods, DataSize maxBody,
     List<String> contentTypes, Integer maxViolations) {
 
   /** The largest {@code max-body}: validation runs on the event loop, so its cost must stay bounded. */
@@ -41,8 +43,12 @@ public record JsonBodyValidationConfig(String schema, String schemaFile, List<St
     if (schema != null && schemaFile != null) {
       throw new IllegalArgumentException("schema-file: " + schemaFile + " (expected: either schema or schema-file, not both)");
     }
-    if (schema != null && schema.isBlank()) {
+    if (schema instanceof String text && text.isBlank()) {
       throw new IllegalArgumentException("schema: '' (expected: a JSON Schema as JSON or YAML text)");
+    }
+    if (schema != null && !(schema instanceof String || schema instanceof Map || schema instanceof Boolean)) {
+      throw new IllegalArgumentException("schema: " + schema
+          + " (expected: a JSON Schema: a mapping, true or false, or JSON or YAML text)");
     }
     if (schemaFile != null && schemaFile.isBlank()) {
       throw new IllegalArgumentException("schema-file: '' (expected: a file path)");

@@ -55,11 +55,16 @@ final class JsonSchemas {
         throw new IllegalArgumentException("schema-file: " + config.schemaFile() + " (expected: a readable file; "
             + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
       }
-    } else {
+    } else if (config.schema() instanceof String inline) {
       key = "schema";
-      text = config.schema();
+      text = inline;
+    } else {
+      // Written as YAML in the gateway's configuration: the gateway bound it as plain maps, lists and
+      // scalars, which become the same tree JSON text would.
+      key = "schema";
+      text = null;
     }
-    JsonNode node = parse(key, text);
+    JsonNode node = text != null ? parse(key, text) : JsonMapper.shared().valueToTree(config.schema());
     if (!node.isObject() && !node.isBoolean()) {
       throw new IllegalArgumentException(key + ": " + node.getNodeType().toString().toLowerCase(Locale.ROOT)
           + " (expected: a JSON Schema, which is an object or a boolean)");

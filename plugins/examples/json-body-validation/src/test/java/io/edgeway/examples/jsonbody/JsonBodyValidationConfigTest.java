@@ -37,6 +37,8 @@ class JsonBodyValidationConfigTest {
         .hasMessage("schema: null (expected: a JSON Schema, or schema-file naming a file with one)");
     assertThatThrownBy(() -> new JsonBodyValidationConfig("{}", "s.json", null, null, null, null))
         .hasMessage("schema-file: s.json (expected: either schema or schema-file, not both)");
+    assertThatThrownBy(() -> new JsonBodyValidationConfig(5L, null, null, null, null, null))
+        .hasMessage("schema: 5 (expected: a JSON Schema: a mapping, true or false, or JSON or YAML text)");
     assertThatThrownBy(() -> new JsonBodyValidationConfig("{}", null, List.of("POST", "GE T"), null, null, null))
         .hasMessage("methods[1]: GE T (expected: an HTTP method such as POST)");
     assertThatThrownBy(() -> new JsonBodyValidationConfig("{}", null, List.of(), null, null, null))

@@ -27,12 +27,29 @@ class JsonBodyValidationIT {
         upstream: { targets: [ { url: "{{upstream}}" } ] }
         filters:
           - json-body-validation:
-              schema: |
+              schema:
                 type: object
                 required: [text]
                 properties:
                   text: { type: string, minLength: 1 }
+      - id: tags
+        match: { path: /tags/** }
+        upstream: { targets: [ { url: "{{upstream}}" } ] }
+        filters:
+          - json-body-validation:
+              schema: |
+                { "type": "array", "items": { "type": "string" }, "maxItems": 2 }
       """);
+
+  @Test
+  void aSchemaWrittenAsYamlOrAsJsonTextValidatesAlike() throws Exception {
+    assertThat(gateway.post("/notes", "{\"text\":\"\"}", "Content-Type", "application/json").statusCode()).isEqualTo(400);
+    assertThat(gateway.post("/notes", "{\"text\":\"x\"}", "Content-Type", "application/json").statusCode()).isEqualTo(200);
+    assertThat(gateway.post("/tags", "[\"a\",\"b\",\"c\"]", "Content-Type", "application/json").statusCode()).isEqualTo(400);
+    assertThat(gateway.post("/tags", "[\"a\"]", "Content-Type", "application/json").statusCode()).isEqualTo(200);
+    assertThat(gateway.upstream().requests()).extracting(RecordingUpstream.ReceivedRequest::path)
+        .containsExactly("/notes", "/tags");
+  }
 
   @Test
   void aValidBodyReachesTheUpstreamByteExactWithItsLength() throws Exception {
