@@ -43,7 +43,12 @@ final class Signals {
   private static final class SunSignals {
     static void install(Runnable onTerm, Runnable onHup) {
       sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> onTerm.run());
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> onHup.run());
+      // Under nohup (or a parent that ignores SIGHUP) the JVM leaves the signal ignored and answers
+      // SIG_IGN instead of installing the handler: say so, or an operator's SIGHUP silently does nothing.
+      if (sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> onHup.run()) == sun.misc.SignalHandler.SIG_IGN) {
+        log.warn("SIGHUP is ignored by this process (started under nohup?): reload with POST /config/reload "
+            + "or the configuration file watcher instead");
+      }
     }
   }
 }
