@@ -10,7 +10,10 @@
 #   edgeway  h2load -> Edgeway with loadtest/scenarios/h2c.yaml (core 1) -> upstream
 # The upstream is an nginx answering a fixed small response (HTTP/1.1 keep-alive, core 0 with
 # h2load), as in loadtest/run.sh. One warm-up run per target, then N interleaved rounds. Prints
-# req/s per round, the medians and the ratio Edgeway/nginx.
+# req/s and the proxy's CPU µs per request (utime + stime of its process and children over the
+# run, from /proc/PID/stat, as loadtest/run.sh measures it) per round, the medians, and the ratios
+# Edgeway/nginx per round (median): raw req/s, and req/s per proxy core (the bar is per core, and
+# h2load on core 0 can be the limit before either proxy is).
 set -euo pipefail
 
 H2_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -100,6 +103,7 @@ start_nginx upstream "
 wait_port "$UPSTREAM_PORT"
 
 NGINX_PORT=$(free_port)
+NGINX_PROXY_INDEX=${#PIDS[@]}
 start_nginx nginx "
   upstream bench_upstream { server 127.0.0.1:$UPSTREAM_PORT; keepalive 64; }
   server {
@@ -123,10 +127,23 @@ ADMIN_PORT=$(free_port)
     -jar "$JAR" --config "$PROJECT_DIR/loadtest/scenarios/h2c.yaml"
 ) >"$WORK/edgeway.log" 2>&1 </dev/null &
 PIDS+=($!)
+EDGEWAY_PID=$!
 wait_port "$EDGEWAY_PORT"
 
 declare -A PORT=([nginx]=$NGINX_PORT [edgeway]=$EDGEWAY_PORT)
-declare -A RESULTS=()
+declare -A PROXY_PID=([nginx]=${PIDS[$NGINX_PROXY_INDEX]} [edgeway]=$EDGEWAY_PID)
+declare -A RESULTS=() CPU_US=()
+CLK_TCK=$(getconf CLK_TCK)
+
+cpu_ticks() { # PID: utime + stime of the process and its children (nginx's worker), in clock ticks
+  local pid=$1 total=0 ticks child
+  for child in $pid $(pgrep -P "$pid" 2>/dev/null || true); do
+    # Fields after the command name, which may hold spaces: utime is 12, stime 13.
+    ticks=$(sed 's/^.*) //' "/proc/$child/stat" 2>/dev/null | awk '{ print $12 + $13 }')
+    total=$(( total + ${ticks:-0} ))
+  done
+  echo "$total"
+}
 
 h2load_rps() { # PORT REQUESTS -> req/s
   local out
@@ -138,19 +155,26 @@ h2load_rps() { # PORT REQUESTS -> req/s
 
 echo "h2load -t1 -c$CLIENTS -m$STREAMS -n$REQUESTS; warm-up $WARMUP_REQUESTS per target" >&2
 for target in nginx edgeway; do h2load_rps "${PORT[$target]}" "$WARMUP_REQUESTS" >/dev/null; done
+RATIOS="" PER_CORE_RATIOS=""
 for (( round = 1; round <= ROUNDS; round++ )); do
   for target in nginx edgeway; do
+    before=$(cpu_ticks "${PROXY_PID[$target]}")
     rps=$(h2load_rps "${PORT[$target]}" "$REQUESTS")
+    after=$(cpu_ticks "${PROXY_PID[$target]}")
+    us=$(awk -v t=$(( after - before )) -v hz="$CLK_TCK" -v n="$REQUESTS" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
     RESULTS[$target]+="$rps "
-    echo "round $round $target $rps req/s" >&2
+    CPU_US[$target]+="$us "
+    echo "round $round $target $rps req/s, $us CPU us/req" >&2
+    declare "round_rps_$target=$rps" "round_us_$target=$us"
   done
+  RATIOS+="$(awk -v e="$round_rps_edgeway" -v n="$round_rps_nginx" 'BEGIN { printf "%.3f", e / n }') "
+  PER_CORE_RATIOS+="$(awk -v e="$round_us_edgeway" -v n="$round_us_nginx" 'BEGIN { printf "%.3f", (e > 0) ? n / e : 0 }') "
 done
 
 median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-nginx_median=$(median "${RESULTS[nginx]}")
-edgeway_median=$(median "${RESULTS[edgeway]}")
-echo "| target | rounds (req/s) | median |"
-echo "|---|---|---:|"
-echo "| nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') | ${RESULTS[nginx]}| $nginx_median |"
-echo "| edgeway | ${RESULTS[edgeway]}| $edgeway_median |"
-awk -v e="$edgeway_median" -v n="$nginx_median" 'BEGIN { printf "\nEdgeway / nginx: %.2f\n", e / n }'
+echo "| target | rounds (req/s) | median req/s | rounds (CPU µs/req) | median CPU µs/req |"
+echo "|---|---|---:|---|---:|"
+echo "| nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') | ${RESULTS[nginx]}| $(median "${RESULTS[nginx]}") | ${CPU_US[nginx]}| $(median "${CPU_US[nginx]}") |"
+echo "| edgeway | ${RESULTS[edgeway]}| $(median "${RESULTS[edgeway]}") | ${CPU_US[edgeway]}| $(median "${CPU_US[edgeway]}") |"
+echo
+echo "Edgeway / nginx, per round then median: req/s $(median "$RATIOS") (rounds: $RATIOS); req/s per proxy core $(median "$PER_CORE_RATIOS") (rounds: $PER_CORE_RATIOS)"
