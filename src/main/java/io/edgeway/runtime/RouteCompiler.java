@@ -71,6 +71,8 @@ public final class RouteCompiler {
   private final FilterRegistry registry;
   private final GatewayServices services;
   private final int eventLoops;
+  /** Routes whose filters looked up a service a reload may replace and close ({@link GatewayServices#holdWhileInUse}). */
+  private final Set<String> holdingRoutes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public RouteCompiler(Vertx vertx, FilterRegistry registry, GatewayServices services, int eventLoops) {
     this.vertx = requireNonNull(vertx, "vertx");
@@ -148,8 +150,8 @@ public final class RouteCompiler {
       }
       UpstreamCall call = new UpstreamCall(vertx, upstream, Boolean.TRUE.equals(route.preserveHost()));
       long maxBody = route.maxBodySize() != null ? route.maxBodySize().bytes() : defaultMaxBody;
-      boolean pluginCode = route.filters().stream().anyMatch(f -> registry.entry(f.name())
-          .map(e -> !e.origin().isBuiltIn()).orElse(false));
+      boolean pluginCode = holdingRoutes.contains(route.id()) || route.filters().stream().anyMatch(
+          f -> registry.entry(f.name()).map(e -> !e.origin().isBuiltIn()).orElse(false));
       CompiledRoute compiledRoute = new CompiledRoute(route.id(), FilterChains.link(filters, call), upstream, maxBody,
           route.upstream().timeouts().requestBody().toNanos(), Boolean.TRUE.equals(route.websocket()), route,
           pluginCode);
@@ -276,7 +278,11 @@ public final class RouteCompiler {
 
       @Override
       public <T> Optional<T> service(Class<T> type) {
-        return services.find(requireNonNull(type, "type"), factory.name(), routeId);
+        Optional<T> found = services.find(requireNonNull(type, "type"), factory.name(), routeId);
+        if (found.isPresent() && services.heldWhileInUse(type)) {
+          holdingRoutes.add(routeId);
+        }
+        return found;
       }
 
       @Override
