@@ -292,7 +292,7 @@ public final class ConfigReloader {
       // request of the old snapshot can use them any more.
       previous.references().whenDrained(step::releaseOld);
     }
-    previous.retire(compiled);
+    awaitHandOver(previous.retire(compiled));
     ConfigVersion version = new ConfigVersion(hash, origin.source(), compiled.loadedAt());
     Attempt attempt = new Attempt(Instant.now(), trigger, Outcome.APPLIED, hash, List.of());
     runtime.reloadStats().record(attempt, version);
@@ -306,6 +306,18 @@ public final class ConfigReloader {
     data.put("trigger", trigger);
     publish("config.loaded", data);
     return new Result(attempt, version, changes);
+  }
+
+  // The reload thread waits (it is no event loop) so a reload's result means its pools moved: a
+  // request sent after it finds them. A loop that does not answer in time only delays that.
+  private static void awaitHandOver(Future<Void> handOver) {
+    try {
+      handOver.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("handing upstream pools over to the reloaded routes did not complete: {}", e.toString());
+    }
   }
 
   private static boolean sectionChanged(GatewayModule module, LoadedConfig before, LoadedConfig next) {
