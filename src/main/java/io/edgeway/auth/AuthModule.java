@@ -82,7 +82,8 @@ public final class AuthModule implements GatewayModule {
       JwtProviders service = new JwtProviders(ordered, clock);
       current = service;
       context.services().register(JwtProviders.class, service);
-      context.services().holdWhileInUse(JwtProviders.class);
+      // Not held per request (GatewayServices.holdWhileInUse): a stopped provider still verifies with
+      // the keys it has, it only refreshes no more, so jwt routes pay no reference count.
       // Not ready until every JWKS URL has answered once: a load balancer keeps traffic away
       // instead of the routes answering 503 (security.md F1).
       ordered.forEach((n, p) -> context.runtime().addReadinessCheck("jwks:" + n, p::hasKeys));

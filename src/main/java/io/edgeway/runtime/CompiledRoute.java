@@ -18,7 +18,7 @@ import io.edgeway.spi.FilterChain;
  * @param websocket whether WebSocket upgrades pass through on this route
  * @param config the configuration it was compiled from (for the admin API)
  * @param pluginCode whether a filter of a plugin jar runs on it, or a filter using a service a
- *     reload may replace and close (a Redis store, JWT providers): its requests hold the snapshot
+ *     reload may replace and close (the rate-limit Redis store): its requests hold the snapshot
  *     (and with it the plugin class loaders and those services) until they end
  */
 public record CompiledRoute(
