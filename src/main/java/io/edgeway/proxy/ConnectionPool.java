@@ -52,7 +52,7 @@ final class ConnectionPool implements TargetPool {
   private final ArrayDeque<Pooled> idle = new ArrayDeque<>();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private final UpstreamResources resources;
-  private final Runnable onDrained;
+  private Runnable onDrained; // loop thread only; replaced when another upstream takes the pool over
   private int open;
   private boolean closed;
   @SuppressWarnings("unused") // through OPEN_SEEN
@@ -90,6 +90,11 @@ final class ConnectionPool implements TargetPool {
   }
 
   /** A connection for one exchange; give it back with {@link #release(Pooled)} once the response ended. */
+  @Override
+  public void handOver(Runnable onDrained) {
+    this.onDrained = java.util.Objects.requireNonNull(onDrained, "onDrained");
+  }
+
   @Override
   public Future<Pooled> acquire() {
     try {

@@ -54,7 +54,7 @@ final class MultiplexedPool implements TargetPool {
   private final int maxWaitQueue;
   private final long waitTimeoutMillis;
   private final UpstreamResources resources;
-  private final Runnable onDrained;
+  private Runnable onDrained; // loop thread only; replaced when another upstream takes the pool over
   private final List<Shared> connections = new ArrayList<>(2);
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private int connecting;
@@ -91,6 +91,11 @@ final class MultiplexedPool implements TargetPool {
     this.maxConnections = maxConnections;
     this.maxWaitQueue = maxWaitQueue;
     this.waitTimeoutMillis = Math.max(1, connectTimeoutMillis);
+  }
+
+  @Override
+  public void handOver(Runnable onDrained) {
+    this.onDrained = java.util.Objects.requireNonNull(onDrained, "onDrained");
   }
 
   @Override

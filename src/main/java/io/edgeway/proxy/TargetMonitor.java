@@ -22,6 +22,13 @@ public interface TargetMonitor {
   /** The attempt failed to connect, was reset or timed out, or the target answered 5xx. */
   void attemptFailed(UpstreamTarget target);
 
+  /**
+   * A reload replaced {@code previous}'s upstream by this monitor's, sharing the target objects
+   * whose definition did not change: carry over what {@code previous} knows of them (an ejection
+   * and its remaining time, failure counts). Called once, before {@code previous} is closed.
+   */
+  default void takeOver(TargetMonitor previous) {}
+
   /** Stops timers and clients (shutdown, or a reload that dropped the upstream). */
   default void close() {}
 }

@@ -36,4 +36,10 @@ interface TargetPool {
 
   /** Closes what is idle and fails the waiters; what is in use closes with its exchange. */
   void close();
+
+  /**
+   * A reload handed this pool to the next upstream of its route (its target and pool settings did
+   * not change): from now on {@code onDrained} is that upstream's loop's. On the pool's loop only.
+   */
+  void handOver(Runnable onDrained);
 }

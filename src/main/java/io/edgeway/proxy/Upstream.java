@@ -40,6 +40,9 @@ public final class Upstream {
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Spoken to in HTTP/2: h2c to {@code http://} targets, h2 by ALPN to {@code https://} ones. */
   private final boolean http2;
+  /** What a reload built this upstream to replace; taken over when that one retires into this one. */
+  private volatile Upstream predecessor;
+  private volatile boolean predecessorPoolsShareable;
 
   public Upstream(
       List<UpstreamTarget> targets, LoadBalancer balancer, long connectTimeoutMillis, long responseTimeoutMillis,
@@ -195,6 +198,62 @@ public final class Upstream {
     }
   }
 
+  /**
+   * Declares that this upstream replaces {@code previous} (same route, changed {@code upstream:}
+   * block), sharing with it the {@link UpstreamTarget} objects of unchanged targets. When
+   * {@code samePoolSettings} (connect timeout, pool sizes, TLS and protocol unchanged), those
+   * targets' connection pools are taken over too when {@code previous} {@linkplain #retireInto
+   * retires into} this one. Called by the compiler before this upstream serves.
+   */
+  public void succeeds(Upstream previous, boolean samePoolSettings) {
+    this.predecessor = requireNonNull(previous, "previous");
+    this.predecessorPoolsShareable = samePoolSettings;
+  }
+
+  /** The upstream this one replaces, if a reload built it so ({@link #succeeds}). */
+  public Upstream predecessor() {
+    return predecessor;
+  }
+
+  /**
+   * Retires this upstream after a reload swapped in {@code next}, its route's successor ({@link
+   * #succeeds}): the targets both share keep their outlier-ejection and health state ({@link
+   * TargetMonitor#takeOver}), and, with unchanged pool settings, each event loop's pools of those
+   * targets and its client move to {@code next} (idle connections included), before anything else
+   * of this upstream drains and closes as {@link #retire()} does. Completes once every loop did
+   * its part (on its own loop).
+   */
+  public Future<Void> retireInto(Upstream next) {
+    requireNonNull(next, "next");
+    if (next.predecessor != this) {
+      retire();
+      return Future.succeededFuture();
+    }
+    // Told before this monitor closes: an ejection it made stays, timed by next's monitor.
+    next.monitor.takeOver(monitor);
+    retired = true;
+    closeMonitor();
+    List<Future<Void>> handOvers = new ArrayList<>();
+    for (int i = 0; i < loops.length(); i++) {
+      Loop loop = loops.get(i);
+      if (loop != null) {
+        int index = i;
+        Promise<Void> done = Promise.promise();
+        handOvers.add(done.future());
+        loop.context.runOnContext(v -> {
+          // Only this loop creates next's share of it: absent here means no request of the new
+          // snapshot used this loop yet, so the pools can move before any does.
+          if (next.predecessorPoolsShareable && next.loops.get(index) == null && !loop.loopClosed) {
+            next.loops.set(index, next.new Loop(loop.vertx, index, loop));
+          }
+          loop.retiring(true);
+          done.complete();
+        });
+      }
+    }
+    return Future.all(handOvers).mapEmpty();
+  }
+
   /** True once {@link #retire()} was called. */
   public boolean isRetired() {
     return retired;
@@ -225,8 +284,10 @@ public final class Upstream {
   final class Loop {
     private final Vertx vertx;
     private final Context context;
-    private final HttpClientAgent client;
+    private final SharedClient client;
     private final TargetPool[] byTarget;
+    /** By target index: the pool moved to the next upstream's loop (not this loop's to retire or close). */
+    private final boolean[] handedOver;
     private final long evictionTimer;
     private final TimeoutQueue responseTimeouts;
     private final TimeoutQueue idleTimeouts;
@@ -236,31 +297,51 @@ public final class Upstream {
     private boolean loopClosed;
 
     Loop(Vertx vertx, int index) {
+      this(vertx, index, null);
+    }
+
+    /**
+     * A loop's share; with {@code previous} (the retiring upstream's share of the same loop, on
+     * that loop), its client and the pools of the targets both upstreams share are taken over.
+     */
+    Loop(Vertx vertx, int index, Loop previous) {
       this.index = index;
       this.vertx = vertx;
       this.context = vertx.getOrCreateContext();
-      HttpClientOptions options = new HttpClientOptions()
-          .setKeepAlive(true)
-          .setConnectTimeout((int) connectTimeoutMillis)
-          .setTcpNoDelay(true)
-          .setMaxInitialLineLength(8192)
-          .setMaxHeaderSize(32 * 1024)
-          .setDecompressionSupported(false);
-      tls.applyTo(options, targets);
-      if (http2) {
-        // Clear text: prior knowledge, no HTTP/1.1 upgrade round trip and nothing for a target to
-        // downgrade. TLS: ALPN offers h2 alone; a target that picks nothing (Vert.x would then
-        // speak HTTP/1.1) is refused by MultiplexedPool, never silently spoken to in HTTP/1.1.
-        options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-            .setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2));
+      if (previous != null) {
+        previous.client.holders++;
+        this.client = previous.client;
+      } else {
+        HttpClientOptions options = new HttpClientOptions()
+            .setKeepAlive(true)
+            .setConnectTimeout((int) connectTimeoutMillis)
+            .setTcpNoDelay(true)
+            .setMaxInitialLineLength(8192)
+            .setMaxHeaderSize(32 * 1024)
+            .setDecompressionSupported(false);
+        tls.applyTo(options, targets);
+        if (http2) {
+          // Clear text: prior knowledge, no HTTP/1.1 upgrade round trip and nothing for a target to
+          // downgrade. TLS: ALPN offers h2 alone; a target that picks nothing (Vert.x would then
+          // speak HTTP/1.1) is refused by MultiplexedPool, never silently spoken to in HTTP/1.1.
+          options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+              .setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2));
+        }
+        this.client = new SharedClient(vertx.httpClientBuilder().with(options).build());
       }
-      this.client = vertx.httpClientBuilder().with(options).build();
       this.byTarget = new TargetPool[targets.size()];
+      this.handedOver = new boolean[targets.size()];
       for (int i = 0; i < byTarget.length; i++) {
+        TargetPool adopted = previous == null ? null : previous.handOver(targets.get(i));
+        if (adopted != null) {
+          adopted.handOver(this::poolDrained);
+          byTarget[i] = adopted;
+          continue;
+        }
         byTarget[i] = http2
-            ? new MultiplexedPool(vertx, client, targets.get(i), connectTimeoutMillis, maxConnections,
+            ? new MultiplexedPool(vertx, client.agent, targets.get(i), connectTimeoutMillis, maxConnections,
                 maxWaitQueue, resources, this::poolDrained)
-            : new ConnectionPool(vertx, client, targets.get(i), connectTimeoutMillis, maxConnections,
+            : new ConnectionPool(vertx, client.agent, targets.get(i), connectTimeoutMillis, maxConnections,
                 maxWaitQueue, resources, this::poolDrained);
       }
       this.responseTimeouts = new TimeoutQueue(vertx, responseTimeoutMillis);
@@ -275,6 +356,17 @@ public final class Upstream {
       resources.loopCreated();
     }
 
+    /** Gives the pool of {@code target} (the same target object) to the next upstream's loop, or null. */
+    private TargetPool handOver(UpstreamTarget target) {
+      for (int i = 0; i < byTarget.length; i++) {
+        if (targets.get(i) == target && !handedOver[i]) {
+          handedOver[i] = true;
+          return byTarget[i];
+        }
+      }
+      return null;
+    }
+
     /**
      * On this loop: stop keeping connections; close once every pool drained, checked now when
      * {@code checkNow} (nothing is about to use this share) or else at the next release.
@@ -282,8 +374,10 @@ public final class Upstream {
     void retiring(boolean checkNow) {
       if (!retiring) {
         retiring = true;
-        for (TargetPool pool : byTarget) {
-          pool.retire(false);
+        for (int i = 0; i < byTarget.length; i++) {
+          if (!handedOver[i]) {
+            byTarget[i].retire(false);
+          }
         }
       }
       if (checkNow) {
@@ -295,8 +389,8 @@ public final class Upstream {
       if (!retiring || loopClosed) {
         return;
       }
-      for (TargetPool pool : byTarget) {
-        if (!pool.isDrained()) {
+      for (int i = 0; i < byTarget.length; i++) {
+        if (!handedOver[i] && !byTarget[i].isDrained()) {
           return;
         }
       }
@@ -341,11 +435,25 @@ public final class Upstream {
       }
       loopClosed = true;
       vertx.cancelTimer(evictionTimer);
-      for (TargetPool pool : byTarget) {
-        pool.close();
+      for (int i = 0; i < byTarget.length; i++) {
+        if (!handedOver[i]) {
+          byTarget[i].close();
+        }
       }
-      client.close();
+      if (--client.holders == 0) {
+        client.agent.close();
+      }
       resources.loopClosed();
+    }
+  }
+
+  /** One loop's client, shared by a loop and the loop that took its pools over; on that loop only. */
+  private static final class SharedClient {
+    final HttpClientAgent agent;
+    int holders = 1;
+
+    SharedClient(HttpClientAgent agent) {
+      this.agent = agent;
     }
   }
 }

@@ -65,6 +65,7 @@ public final class RedisBucketStore {
   private final AtomicBoolean connecting = new AtomicBoolean();
   private final long timeoutMillis;
   private volatile boolean closed;
+  private volatile String lastConnectError;
   private volatile Vertx vertx;
   private ClientResources resources;
   private RedisClient standalone;
@@ -150,6 +151,36 @@ public final class RedisBucketStore {
   }
 
   /**
+   * Starts the store and waits for its first connection (a reload switching stores: the new one
+   * must be usable before the routes using it serve). Fails with the connect error, naming the
+   * key; the caller then closes the store.
+   */
+  Future<Void> startConnected(Vertx vertx) {
+    return start(vertx).compose(v -> {
+      io.vertx.core.Promise<Void> open = io.vertx.core.Promise.promise();
+      long deadline = System.nanoTime() + config.connectTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+      awaitConnection(vertx, open, deadline);
+      return open.future();
+    });
+  }
+
+  // Polls on a timer rather than chaining on Lettuce's future: connect() is also started by
+  // start() and by requests, and only one attempt runs at a time.
+  private void awaitConnection(Vertx vertx, io.vertx.core.Promise<Void> open, long deadlineNanos) {
+    if (connected()) {
+      open.tryComplete();
+    } else if (closed || System.nanoTime() - deadlineNanos > 0) {
+      open.tryFail(new io.edgeway.runtime.ReloadRefusedException("rate-limit-store.redis.url", displayAddress
+          + ": not connected within connect-timeout " + config.connectTimeout().toMillis() + " ms"
+          + (lastConnectError == null ? "" : " (" + lastConnectError + ")")
+          + " (expected: a reachable Redis before the reload switches stores)"));
+    } else {
+      connect();
+      vertx.setTimer(20, t -> awaitConnection(vertx, open, deadlineNanos));
+    }
+  }
+
+  /**
    * Starts a connection attempt unless one is open or under way. The attempt itself runs on a
    * worker thread: resolving a host name may block.
    */
@@ -172,7 +203,8 @@ public final class RedisBucketStore {
     opening.whenComplete((c, e) -> {
       connecting.set(false);
       if (e != null) {
-        log.debug("rate-limit store {}: connect failed: {}", displayAddress, describe(e));
+        lastConnectError = describe(e);
+        log.debug("rate-limit store {}: connect failed: {}", displayAddress, lastConnectError);
         return;
       }
       if (closed) {

@@ -141,6 +141,47 @@ final class OutlierDetector {
     return out;
   }
 
+  /**
+   * Carries over {@code previous}'s state of the targets both detectors watch (the same objects):
+   * failure counts and ejection history, and an ejection in progress, whose restore this detector
+   * now schedules for the time left. {@code previous} ejects nothing from here on and is closed
+   * next; a target this detector ejected meanwhile keeps this detector's state.
+   */
+  void takeOver(OutlierDetector previous) {
+    previous.closed = true;
+    for (Map.Entry<UpstreamTarget, TargetStats> e : previous.stats.entrySet()) {
+      UpstreamTarget target = e.getKey();
+      TargetStats mine = stats.get(target);
+      TargetStats theirs = e.getValue();
+      if (mine == null || mine.timerId >= 0) {
+        continue;
+      }
+      mine.consecutive.set(theirs.consecutive.get());
+      mine.timesEjected.set(theirs.timesEjected.get());
+      mine.ejections.set(theirs.ejections.get());
+      mine.restoredAtNanos = theirs.restoredAtNanos;
+      long timer = theirs.timerId;
+      if (timer >= 0 && target.isEjected()) {
+        // The old restore would count on the old detector: cancel it and restore from here.
+        theirs.timerId = -1;
+        previous.timers.cancel(timer);
+        previous.ejected.decrementAndGet();
+        ejected.incrementAndGet();
+        mine.ejectedUntilMillis = theirs.ejectedUntilMillis;
+        long left = Math.max(1, theirs.ejectedUntilMillis - System.currentTimeMillis());
+        mine.timerId = timers.schedule(left, () -> {
+          if (target.isEjected()) {
+            restore(target, mine);
+          } else {
+            // The old restore fired while it was being cancelled: only this count is left to undo.
+            mine.timerId = -1;
+            ejected.decrementAndGet();
+          }
+        });
+      }
+    }
+  }
+
   int maxEjected() {
     return maxEjected;
   }

@@ -64,6 +64,13 @@ public final class UpstreamMonitors {
     }
 
     @Override
+    public void takeOver(TargetMonitor previous) {
+      if (previous instanceof Monitor before && before.outliers != null && outliers != null) {
+        outliers.takeOver(before.outliers);
+      }
+    }
+
+    @Override
     public void close() {
       if (outliers != null) {
         outliers.close();

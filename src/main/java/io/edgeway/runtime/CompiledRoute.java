@@ -17,8 +17,9 @@ import io.edgeway.spi.FilterChain;
  * @param requestBodyTimeoutNanos how long the whole client upload may take
  * @param websocket whether WebSocket upgrades pass through on this route
  * @param config the configuration it was compiled from (for the admin API)
- * @param pluginCode whether a filter of a plugin jar runs on it: its requests hold the snapshot
- *     (and with it the plugin class loaders) until they end
+ * @param pluginCode whether a filter of a plugin jar runs on it, or a filter using a service a
+ *     reload may replace and close (the rate-limit Redis store): its requests hold the snapshot
+ *     (and with it the plugin class loaders and those services) until they end
  */
 public record CompiledRoute(
     String id, FilterChain chain, Upstream upstream, long maxBodyBytes, long requestBodyTimeoutNanos, boolean websocket,

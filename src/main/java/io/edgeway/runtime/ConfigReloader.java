@@ -32,7 +32,10 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +64,8 @@ public final class ConfigReloader {
   private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
   private static final Set<String> LIVE_SERVER_KEYS = Set.of("server.shutdown-grace", "server.drain-delay");
   private static final String RESTART = "changing it needs a restart";
+  /** Bounds a module's preparation (each one bounds its own I/O: a JWKS fetch, a Redis connect). */
+  private static final long PREPARE_TIMEOUT_SECONDS = 60;
 
   /** Route ids by what a reload did to them. */
   public record RouteChanges(List<String> added, List<String> removed, List<String> changed, List<String> kept) {
@@ -243,25 +248,29 @@ public final class ConfigReloader {
     LoadedConfig next;
     RouteSnapshot compiled;
     LoadedConfig before = running;
+    GatewayServices staged = services.staged();
+    List<GatewayModule.PreparedReload> prepared = new ArrayList<>();
     try {
       ConfigValidator validator = new ConfigValidator(nextPlugins.registry(), modules);
       next = validator.load(origin.source(), text, System::getenv);
       validator.validateRoutes(vertx, next);
       refuseRestartOnlyChanges(before, next);
-      compiled = new RouteCompiler(vertx, nextPlugins.registry(), services, eventLoops)
+      prepareModules(before, next, staged, prepared);
+      compiled = new RouteCompiler(vertx, nextPlugins.registry(), staged, eventLoops)
           .compile(next, origin.source(), runtime.snapshot(), runtime.upstreamResources())
           .withPlugins(nextPlugins);
     } catch (ConfigException e) {
+      abandon(prepared);
       lastFailedHash = hash;
       return failed(trigger, hash, lines(e));
+    } catch (RuntimeException e) {
+      abandon(prepared);
+      throw e;
     }
     lastFailedHash = null;
     try {
       for (GatewayModule module : modules) {
-        boolean changed = module.section()
-            .map(section -> !Objects.equals(before.config().section(section), next.config().section(section)))
-            .orElse(false);
-        if (changed) {
+        if (sectionChanged(module, before, next)) {
           module.reload(next.config());
         }
       }
@@ -269,13 +278,21 @@ public final class ConfigReloader {
       // A module broke its contract (reload never fails). Release what this reload built, but not
       // the upstreams it took over from the running routes.
       compiled.retire(runtime.snapshot());
+      abandon(prepared);
       throw e;
     }
     RouteChanges changes = changes(runtime.snapshot(), compiled);
     RouteSnapshot previous = runtime.swap(compiled);
     running = next;
     plugins = nextPlugins;
-    previous.retire(compiled);
+    services.adopt(staged);
+    for (GatewayModule.PreparedReload step : prepared) {
+      step.commit();
+      // The old parts (a replaced store connection, removed key providers) stay open until no
+      // request of the old snapshot can use them any more.
+      previous.references().whenDrained(step::releaseOld);
+    }
+    awaitHandOver(previous.retire(compiled));
     ConfigVersion version = new ConfigVersion(hash, origin.source(), compiled.loadedAt());
     Attempt attempt = new Attempt(Instant.now(), trigger, Outcome.APPLIED, hash, List.of());
     runtime.reloadStats().record(attempt, version);
@@ -289,6 +306,72 @@ public final class ConfigReloader {
     data.put("trigger", trigger);
     publish("config.loaded", data);
     return new Result(attempt, version, changes);
+  }
+
+  // The reload thread waits (it is no event loop) so a reload's result means its pools moved: a
+  // request sent after it finds them. A loop that does not answer in time only delays that.
+  private static void awaitHandOver(Future<Void> handOver) {
+    try {
+      handOver.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("handing upstream pools over to the reloaded routes did not complete: {}", e.toString());
+    }
+  }
+
+  private static boolean sectionChanged(GatewayModule module, LoadedConfig before, LoadedConfig next) {
+    return module.section()
+        .map(section -> !Objects.equals(before.config().section(section), next.config().section(section)))
+        .orElse(false);
+  }
+
+  /**
+   * Lets every module whose section changed build its new parts into {@code staged}, waiting here
+   * (the reload thread, never an event loop) for each; a failure refuses the reload at the module's
+   * section with the module's message.
+   */
+  private void prepareModules(LoadedConfig before, LoadedConfig next, GatewayServices staged,
+      List<GatewayModule.PreparedReload> prepared) throws ConfigException {
+    ConfigErrors errors = next.newErrors();
+    for (GatewayModule module : modules) {
+      if (!sectionChanged(module, before, next)) {
+        continue;
+      }
+      String key = module.section().orElseThrow().key();
+      try {
+        prepared.add(module.prepareReload(before.config(), next.config(), staged)
+            .toCompletionStage().toCompletableFuture().get(PREPARE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (cause instanceof ReloadRefusedException refused) {
+          errors.addAt(refused.path(), refused.detail());
+        } else {
+          errors.addAt(key, String.valueOf(cause.getMessage()));
+        }
+      } catch (TimeoutException e) {
+        errors.addAt(key, "not ready after " + PREPARE_TIMEOUT_SECONDS + " s (expected: the " + module.name()
+            + " module to load its new settings in time)");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        errors.addAt(key, "reload interrupted (expected: the gateway to keep running)");
+      }
+      if (!errors.isEmpty()) {
+        break; // a later module need not connect anything for a reload already refused
+      }
+    }
+    errors.throwIfAny();
+  }
+
+  private static void abandon(List<GatewayModule.PreparedReload> prepared) {
+    for (GatewayModule.PreparedReload step : prepared) {
+      try {
+        step.abandon();
+      } catch (RuntimeException e) {
+        log.warn("releasing what a refused reload prepared failed", e);
+      }
+    }
+    prepared.clear();
   }
 
   /** Keys whose change would need a restart: positioned errors, so the reload is refused naming them. */

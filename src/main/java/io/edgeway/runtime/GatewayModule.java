@@ -81,6 +81,39 @@ public interface GatewayModule {
    */
   default void reload(GatewayConfig next) {}
 
+  /**
+   * What a module built for a reloaded section before the swap, and how it hands over. Every step
+   * runs on the reload thread and must not block for long.
+   */
+  interface PreparedReload {
+    /** Nothing to hand over. */
+    PreparedReload NOTHING = new PreparedReload() {};
+
+    /** After the new snapshot was swapped in: what was prepared is now the running state. */
+    default void commit() {}
+
+    /**
+     * Once the snapshot serving before the swap drained (its last request that may use the old
+     * parts ended): release what the new configuration no longer uses.
+     */
+    default void releaseOld() {}
+
+    /** The reload was refused after this was prepared: release what was built for it. */
+    default void abandon() {}
+  }
+
+  /**
+   * During a reload, when this module's section changed and {@link #restartRequired} named
+   * nothing: builds what the new section needs (key sets fetched, store connections opened) and
+   * registers it in {@code staged}, the services the new routes' filters are created against.
+   * Nothing running may change here. A failed future refuses the reload with its message (which
+   * names the key, {@code name: value (expected: ...)}); the running configuration keeps serving.
+   * Runs on the reload thread, which waits for the future.
+   */
+  default Future<PreparedReload> prepareReload(GatewayConfig running, GatewayConfig next, GatewayServices staged) {
+    return Future.succeededFuture(PreparedReload.NOTHING);
+  }
+
   /** The changed keys of {@code section} between two configurations (absent sections as their absent value). */
   static <C> List<ConfigDiff.Change> changes(ConfigSection<C> section, GatewayConfig running, GatewayConfig next) {
     return ConfigDiff.between(section.key(), running.section(section), next.section(section));

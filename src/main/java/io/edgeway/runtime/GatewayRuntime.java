@@ -89,6 +89,11 @@ public final class GatewayRuntime {
     readinessChecks.put(requireNonNull(name, "name"), requireNonNull(check, "check"));
   }
 
+  /** Drops a readiness check (a reload removed what it watched). */
+  public void removeReadinessCheck(String name) {
+    readinessChecks.remove(requireNonNull(name, "name"));
+  }
+
   /** True once the listeners are bound and every readiness check passes. */
   public boolean isReady() {
     return ready && notReadyReasons().isEmpty();

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,10 +15,69 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A service may also be registered {@linkplain #registerPerFilter per filter}: each filter then
  * gets its own instance, built from its name and route (the SPI services a plugin shares are
  * namespaced by the filter's name that way).
+ *
+ * <p>A reload {@linkplain #staged() stages} the services a module rebuilt for the new configuration
+ * over the running ones: the new routes' filters are created against the staged view, and the
+ * staged services become the running ones ({@link #adopt}) only once the new snapshot is swapped in.
  */
 public final class GatewayServices {
+  private final GatewayServices parent;
   private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
   private final Map<Class<?>, PerFilter<?>> perFilter = new ConcurrentHashMap<>();
+  private final Set<Class<?>> heldByRequests = ConcurrentHashMap.newKeySet();
+  /** On a staged view: running services the new configuration no longer offers. */
+  private final Set<Class<?>> withdrawn = ConcurrentHashMap.newKeySet();
+
+  public GatewayServices() {
+    this(null);
+  }
+
+  private GatewayServices(GatewayServices parent) {
+    this.parent = parent;
+  }
+
+  /**
+   * A view over these services for a reload: what is registered there hides the running service of
+   * the same type, everything else is found here. Nothing registered there is visible here.
+   */
+  public GatewayServices staged() {
+    return new GatewayServices(this);
+  }
+
+  /** Makes what {@code staged} registered the running services (after the reload's swap). */
+  public void adopt(GatewayServices staged) {
+    requireNonNull(staged, "staged");
+    if (staged.parent != this) {
+      throw new IllegalArgumentException("staged: not a view of these services (expected: one made by staged())");
+    }
+    staged.withdrawn.forEach(services::remove);
+    services.putAll(staged.services);
+    perFilter.putAll(staged.perFilter);
+  }
+
+  /** On a staged view: the running service of {@code type} is not offered to the new routes. */
+  public void withdraw(Class<?> type) {
+    requireNonNull(type, "type");
+    if (parent == null) {
+      throw new IllegalStateException("withdraw: only on a staged view (expected: services.staged())");
+    }
+    services.remove(type);
+    withdrawn.add(type);
+  }
+
+  /**
+   * Marks a service type whose instance a reload may replace and close: a route whose filter uses
+   * it holds its snapshot while a request runs, so the old instance is closed only after the last
+   * request that may use it ended.
+   */
+  public void holdWhileInUse(Class<?> type) {
+    (parent != null ? parent : this).heldByRequests.add(requireNonNull(type, "type"));
+  }
+
+  /** Whether requests using {@code type} hold their snapshot ({@link #holdWhileInUse}). */
+  public boolean heldWhileInUse(Class<?> type) {
+    return (parent != null ? parent : this).heldByRequests.contains(type);
+  }
 
   /** Builds the instance of a service one filter gets. */
   @FunctionalInterface
@@ -31,6 +91,7 @@ public final class GatewayServices {
 
   public <T> void register(Class<T> type, T service) {
     services.put(requireNonNull(type, "type"), requireNonNull(service, "service"));
+    withdrawn.remove(type);
   }
 
   /** Registers a service whose instance depends on the filter asking; it wins over {@link #register}. */
@@ -40,7 +101,11 @@ public final class GatewayServices {
 
   /** A process-wide service, for modules and the core; per-filter services are not found here. */
   public <T> Optional<T> find(Class<T> type) {
-    return Optional.ofNullable(type.cast(services.get(type)));
+    Object own = services.get(type);
+    if (own == null && parent != null && !withdrawn.contains(type)) {
+      return parent.find(type);
+    }
+    return Optional.ofNullable(type.cast(own));
   }
 
   /** What {@code FilterContext.service(type)} answers to the filter {@code filterName} of {@code routeId}. */
@@ -49,6 +114,9 @@ public final class GatewayServices {
     if (factory != null) {
       return Optional.of(type.cast(factory.forFilter(filterName, routeId)));
     }
-    return find(type);
+    if (services.containsKey(type) || parent == null || withdrawn.contains(type)) {
+      return find(type);
+    }
+    return parent.find(type, filterName, routeId);
   }
 }

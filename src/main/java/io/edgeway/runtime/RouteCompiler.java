@@ -72,6 +72,8 @@ public final class RouteCompiler {
   private final FilterRegistry registry;
   private final GatewayServices services;
   private final int eventLoops;
+  /** Routes whose filters looked up a service a reload may replace and close ({@link GatewayServices#holdWhileInUse}). */
+  private final Set<String> holdingRoutes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public RouteCompiler(Vertx vertx, FilterRegistry registry, GatewayServices services, int eventLoops) {
     this.vertx = requireNonNull(vertx, "vertx");
@@ -143,14 +145,25 @@ public final class RouteCompiler {
       CompiledRoute earlier = before.get(route.id());
       boolean reuse = earlier != null && earlier.config().upstream().equals(route.upstream())
           && !earlier.upstream().isRetired();
-      Upstream upstream = reuse ? earlier.upstream() : upstream(route.id(), route.upstream(), resources);
-      if (!reuse) {
+      Upstream upstream;
+      if (reuse) {
+        upstream = earlier.upstream();
+      } else {
+        // A changed upstream block: targets whose own definition is unchanged stay the same
+        // objects (their ejection and health flags with them) and, with unchanged pool settings,
+        // keep their connection pools when the old upstream retires into this one.
+        Upstream replaced = earlier == null || earlier.upstream().isRetired() ? null : earlier.upstream();
+        upstream = upstream(route.id(), route.upstream(), resources,
+            replaced == null ? List.of() : replaced.targets());
+        if (replaced != null) {
+          upstream.succeeds(replaced, samePoolSettings(earlier.config().upstream(), route.upstream()));
+        }
         created.add(upstream);
       }
       UpstreamCall call = new UpstreamCall(vertx, upstream, Boolean.TRUE.equals(route.preserveHost()));
       long maxBody = route.maxBodySize() != null ? route.maxBodySize().bytes() : defaultMaxBody;
-      boolean pluginCode = route.filters().stream().anyMatch(f -> registry.entry(f.name())
-          .map(e -> !e.origin().isBuiltIn()).orElse(false));
+      boolean pluginCode = holdingRoutes.contains(route.id()) || route.filters().stream().anyMatch(
+          f -> registry.entry(f.name()).map(e -> !e.origin().isBuiltIn()).orElse(false));
       CompiledRoute compiledRoute = new CompiledRoute(route.id(), FilterChains.link(filters, call), upstream, maxBody,
           route.upstream().timeouts().requestBody().toNanos(), Boolean.TRUE.equals(route.websocket()), route,
           pluginCode);
@@ -277,7 +290,11 @@ public final class RouteCompiler {
 
       @Override
       public <T> Optional<T> service(Class<T> type) {
-        return services.find(requireNonNull(type, "type"), factory.name(), routeId);
+        Optional<T> found = services.find(requireNonNull(type, "type"), factory.name(), routeId);
+        if (found.isPresent() && services.heldWhileInUse(type)) {
+          holdingRoutes.add(routeId);
+        }
+        return found;
       }
 
       @Override
@@ -335,10 +352,26 @@ public final class RouteCompiler {
     return null;
   }
 
-  private Upstream upstream(String routeId, UpstreamConfig config, UpstreamResources resources) {
+  private static boolean sameDefinition(UpstreamTarget a, UpstreamTarget b) {
+    return a.url().equals(b.url()) && a.weight() == b.weight() && a.ssl() == b.ssl();
+  }
+
+  /** What a loop's client and pools are built from: equal, the pools can serve the changed upstream. */
+  private static boolean samePoolSettings(UpstreamConfig a, UpstreamConfig b) {
+    return a.timeouts().connect().equals(b.timeouts().connect()) && a.pool().equals(b.pool())
+        && a.tls().equals(b.tls()) && a.protocol() == b.protocol();
+  }
+
+  private Upstream upstream(String routeId, UpstreamConfig config, UpstreamResources resources,
+      List<UpstreamTarget> previous) {
     List<UpstreamTarget> targets = new ArrayList<>();
+    List<UpstreamTarget> unclaimed = new ArrayList<>(previous);
     for (TargetConfig t : config.targets()) {
-      targets.add(new UpstreamTarget(t.url().toString(), t.url().host(), t.url().port(), t.url().tls(), t.weight()));
+      UpstreamTarget fresh = new UpstreamTarget(t.url().toString(), t.url().host(), t.url().port(), t.url().tls(),
+          t.weight());
+      UpstreamTarget same = unclaimed.stream().filter(p -> sameDefinition(p, fresh)).findFirst().orElse(null);
+      unclaimed.remove(same);
+      targets.add(same != null ? same : fresh);
     }
     LoadBalancer balancer = switch (config.loadBalancing()) {
       case ROUND_ROBIN -> new RoundRobinBalancer(targets);

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.edgeway.filter.FilterRegistry;
 import io.edgeway.plugin.PluginSet;
+import io.edgeway.proxy.Upstream;
+import io.vertx.core.Future;
 import io.edgeway.routing.RouteTable;
 import java.time.Instant;
 import java.util.List;
@@ -65,19 +67,34 @@ public record RouteSnapshot(
    * Releases what {@code next} did not take over, after {@code next} was swapped in: the upstreams
    * it does not share drain and close (requests in flight on this snapshot finish first), and the
    * filters' close actions run (state kept by route and definition, such as breakers and bucket
-   * stores, was already taken by {@code next}'s filters and survives them).
+   * stores, was already taken by {@code next}'s filters and survives them). An upstream that
+   * {@code next} replaced by a changed one first hands its unchanged targets' state and pools over
+   * ({@link Upstream#retireInto}); the future completes once every event loop did.
    */
-  public void retire(RouteSnapshot next) {
+  public Future<Void> retire(RouteSnapshot next) {
     java.util.Set<Object> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    next.routes().forEach(r -> kept.add(r.upstream()));
+    java.util.Map<Upstream, Upstream> successors = new java.util.IdentityHashMap<>();
+    for (CompiledRoute r : next.routes()) {
+      kept.add(r.upstream());
+      if (r.upstream().predecessor() != null) {
+        successors.put(r.upstream().predecessor(), r.upstream());
+      }
+    }
+    List<Future<Void>> handOvers = new java.util.ArrayList<>();
     for (CompiledRoute route : routes) {
       if (!kept.contains(route.upstream())) {
-        route.upstream().retire();
+        Upstream successor = successors.get(route.upstream());
+        if (successor != null) {
+          handOvers.add(route.upstream().retireInto(successor));
+        } else {
+          route.upstream().retire();
+        }
       }
     }
     runCloseActions();
     // Requests still running plugin code keep its jars open; the last one releases them.
     references.release();
+    return Future.all(handOvers).mapEmpty();
   }
 
   private void runCloseActions() {

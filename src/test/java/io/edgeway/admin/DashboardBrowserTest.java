@@ -36,7 +36,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The dashboard at {@code GET /} of the admin port in a real headless browser (Debian's chromium
  * and chromium-driver, which .ci/run installs; Selenium is pointed at them and never downloads a
  * driver): the page loads without console errors, lists the running configuration's routes and
- * targets, and its numbers move when traffic flows. Leaves a screenshot in target/dashboard.png
+ * targets, and its numbers move when traffic flows; a reload that adds a route shows the route and
+ * the new config version without the page being loaded again. Leaves a screenshot in target/dashboard.png
  * (docs/dashboard.png is a copy of one).
  */
 class DashboardBrowserTest {
@@ -150,6 +151,58 @@ class DashboardBrowserTest {
         .filter(message -> !(message.contains("/config ") && message.contains("404")))
         .toList();
     assertThat(severe).as("browser console errors").isEmpty();
+  }
+
+  @Test
+  void aReloadThatAddsARouteShowsWithoutAPageReload() throws Exception {
+    Path file = dir.resolve("edgeway.yaml");
+    String head = """
+        server: { host: 127.0.0.1, port: 0, instances: 1, drain-delay: 0s, reload: { watch: false } }
+        admin: { host: 127.0.0.1, port: 0 }
+        events:
+          journal: { dir: "%s" }
+        routes:
+          - id: orders
+            match: { path: /orders/** }
+            upstream: { targets: [ { url: %s } ] }
+        """.formatted(dir.resolve("journal-reload").toString().replace('\\', '/'), upstream.url());
+    Files.writeString(file, head);
+    TestGateway fromFile = TestGateway.startFromFile(vertx, file, List.of());
+    try {
+      browser.get("http://127.0.0.1:" + fromFile.adminPort() + "/?refresh=300");
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
+      wait.until(b -> routeIds().equals(Set.of("orders")));
+      String before = fromFile.gateway().runtime().reloadStats().running().hash();
+      wait.until(b -> text("#config-version").equals("(" + before.substring(0, 12) + ")"));
+      // Gone if the page were loaded again: the dashboard must update in place.
+      ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'yes';");
+
+      Files.writeString(file, head + """
+            - id: payments
+              match: { path: /payments/** }
+              upstream: { targets: [ { url: %s } ] }
+          """.formatted(upstream.url()));
+      HttpResponse<String> reload = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + fromFile.adminPort() + "/config/reload")).POST(HttpRequest.BodyPublishers.noBody())
+          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(new io.vertx.core.json.JsonObject(reload.body()).getString("outcome")).as(reload.body())
+          .isEqualTo("applied");
+      String after = fromFile.gateway().runtime().reloadStats().running().hash();
+      assertThat(after).isNotEqualTo(before);
+
+      wait.until(b -> routeIds().equals(Set.of("orders", "payments")));
+      wait.until(b -> text("#config-version").equals("(" + after.substring(0, 12) + ")"));
+      wait.until(b -> text("#config").contains(after));
+      assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument;")).isEqualTo("yes");
+      assertThat(cell("payments", "requests")).isEqualTo("0");
+
+      List<String> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+          .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+          .map(LogEntry::getMessage).toList();
+      assertThat(severe).as("browser console errors").isEmpty();
+    } finally {
+      fromFile.close();
+    }
   }
 
   // Read in one script call: the page redraws its tables on every poll, so element handles go stale.
