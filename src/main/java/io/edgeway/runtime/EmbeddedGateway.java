@@ -7,6 +7,7 @@ import io.edgeway.config.LoadedConfig;
 import io.edgeway.filter.FilterRegistry;
 import io.edgeway.plugin.PluginException;
 import io.edgeway.plugin.PluginSet;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.URL;
@@ -45,6 +46,7 @@ public final class EmbeddedGateway implements AutoCloseable {
    * @throws Exception when a module or listener fails to start
    */
   public static EmbeddedGateway start(String source, String yaml, List<ClassLoader> filterLoaders) throws Exception {
+    refuseOnEventLoop("start");
     requireNonNull(source, "source");
     requireNonNull(yaml, "yaml");
     ClassLoader own = EmbeddedGateway.class.getClassLoader();
@@ -70,6 +72,7 @@ public final class EmbeddedGateway implements AutoCloseable {
    * @throws Exception when a module or listener fails to start
    */
   public static EmbeddedGateway startWithPlugins(String source, String yaml, Path pluginDirectory) throws Exception {
+    refuseOnEventLoop("startWithPlugins");
     requireNonNull(pluginDirectory, "pluginDirectory");
     // Built-ins are the gateway's own classes: the test class path around an embedded gateway may
     // also register the plugin under test, which must come from its jar alone.
@@ -142,10 +145,20 @@ public final class EmbeddedGateway implements AutoCloseable {
   /** Drains and stops the gateway (a short grace), then closes its Vert.x instance. */
   @Override
   public void close() throws Exception {
+    refuseOnEventLoop("close");
     try {
       gateway.stop(Duration.ZERO, Duration.ofSeconds(2)).await(15, TimeUnit.SECONDS);
     } finally {
       vertx.close().await(15, TimeUnit.SECONDS);
+    }
+  }
+
+  // Both wait for the gateway (and start reads plugin jars): fine on a test's or an application's
+  // thread, never on an event loop, which would block it (and could wait on itself).
+  private static void refuseOnEventLoop(String what) {
+    if (Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("EmbeddedGateway." + what + " blocks: call it off the event loop "
+          + "(e.g. from a test thread or vertx.executeBlocking)");
     }
   }
 }
