@@ -7,6 +7,7 @@ import io.edgeway.config.LoadedConfig;
 import io.edgeway.plugin.PluginException;
 import io.edgeway.plugin.PluginSet;
 import io.edgeway.runtime.ConfigOrigin;
+import io.edgeway.runtime.EventLoopTransport;
 import io.edgeway.runtime.Gateway;
 import io.edgeway.runtime.ConfigValidator;
 import io.vertx.core.Vertx;
@@ -172,12 +173,22 @@ public final class Main {
   private static int start(LoadedConfig loaded, ConfigOrigin origin, PluginSet plugins, PrintStream err) {
     Logger log = LoggerFactory.getLogger(Main.class);
     int loops = loaded.config().server().instances();
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setEventLoopPoolSize(loops)
-        .setPreferNativeTransport(true)
-        .setBlockedThreadCheckInterval(1000)
-        .setMaxEventLoopExecuteTime(2000)
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    EventLoopTransport.Choice transport;
+    try {
+      transport = EventLoopTransport.choose(loaded.config().server().transport());
+    } catch (IllegalStateException e) {
+      err.println("edgeway: failed to start: " + e.getMessage());
+      return RUNTIME_FAILURE;
+    }
+    log.info("event loops: {} on {}", loops, transport.description());
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions()
+            .setEventLoopPoolSize(loops)
+            .setBlockedThreadCheckInterval(1000)
+            .setMaxEventLoopExecuteTime(2000)
+            .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS))
+        .withTransport(transport.transport())
+        .build();
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, loaded, origin, plugins, Gateway.discoverModules(Main.class.getClassLoader()))

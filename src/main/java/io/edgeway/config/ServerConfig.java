@@ -23,6 +23,7 @@ import java.util.List;
  *     answers 503, so load balancers notice before connections are refused; default 5s
  * @param reload how configuration changes are noticed; default {@link ReloadConfig#defaults()}
  * @param http2 HTTP/2 on this listener; default {@link Http2Config#defaults()} (off)
+ * @param transport the event loops' I/O transport; default {@link ServerTransport#AUTO}
  */
 public record ServerConfig(
     String host,
@@ -35,7 +36,8 @@ public record ServerConfig(
     List<ListenerConfig> listeners,
     Duration drainDelay,
     ReloadConfig reload,
-    Http2Config http2) {
+    Http2Config http2,
+    ServerTransport transport) {
 
   public ServerConfig {
     if (listeners != null) {
@@ -77,17 +79,18 @@ public record ServerConfig(
     drainDelay = drainDelay == null ? Duration.ofSeconds(5) : ComponentChecks.notNegative("drain-delay", drainDelay);
     reload = reload == null ? ReloadConfig.defaults() : reload;
     http2 = http2 == null ? Http2Config.defaults() : http2;
+    transport = transport == null ? ServerTransport.AUTO : transport;
   }
 
   /** One plain listener, the default drain delay and reload settings. */
   public ServerConfig(String host, Integer port, Integer instances, List<Cidr> trustedProxies, Duration shutdownGrace,
       LimitsConfig limits) {
-    this(host, port, instances, trustedProxies, shutdownGrace, limits, null, null, null, null, null);
+    this(host, port, instances, trustedProxies, shutdownGrace, limits, null, null, null, null, null, null);
   }
 
   /** All defaults. */
   public static ServerConfig defaults() {
-    return new ServerConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new ServerConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** True when a connection from {@code address} (4 or 16 bytes) comes from a trusted proxy. */

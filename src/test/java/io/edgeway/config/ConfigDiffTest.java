@@ -13,7 +13,7 @@ class ConfigDiffTest {
   void namesEachChangedKeyAsWrittenInYaml() {
     ServerConfig running = ServerConfig.defaults();
     ServerConfig next = new ServerConfig("127.0.0.1", 9090, running.instances(), List.of(Cidr.parse("10.0.0.0/8")),
-        Duration.ofSeconds(30), running.limits(), null, null, Duration.ofMillis(1500), new ReloadConfig(false, null), null);
+        Duration.ofSeconds(30), running.limits(), null, null, Duration.ofMillis(1500), new ReloadConfig(false, null), null, null);
 
     assertThat(ConfigDiff.between("server", running, next)).extracting(ConfigDiff.Change::path).containsExactly(
         // server.listeners is derived from host and port when no list is written: it changes with them.

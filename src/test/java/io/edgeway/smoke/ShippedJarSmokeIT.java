@@ -107,6 +107,15 @@ class ShippedJarSmokeIT {
   }
 
   @Test
+  @Order(1)
+  void theEventLoopsRunOnANativeTransportOnLinux() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"));
+    // The jar carries Netty's epoll and io_uring natives; Java NIO would cost more CPU per request.
+    assertThat(gateway.stderr().lines().filter(l -> l.contains("event loops: ")))
+        .as(gateway.logs()).singleElement().asString().containsAnyOf(" on epoll (", " on io-uring (");
+  }
+
+  @Test
   @Order(2)
   void theAccessLogLineHasItsTimestampAndRequestFields() throws Exception {
     ShippedJar.get(base + "/demo/logged?page=2");
