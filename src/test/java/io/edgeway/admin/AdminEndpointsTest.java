@@ -1,5 +1,6 @@
 package io.edgeway.admin;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.OnContext;
@@ -33,7 +34,7 @@ class AdminEndpointsTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     admin = vertx.createHttpClient();
     upstream = TestUpstream.start(vertx);
   }

@@ -1,5 +1,6 @@
 package io.edgeway.admin;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +37,7 @@ class AdminSecurityTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     client = vertx.createHttpClient();
     gateway = TestGateway.start(vertx, """
         server: { host: 127.0.0.1, port: 0, instances: 1 }

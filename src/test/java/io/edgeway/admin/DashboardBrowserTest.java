@@ -1,5 +1,6 @@
 package io.edgeway.admin;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.TestGateway;
@@ -60,7 +61,7 @@ class DashboardBrowserTest {
         .as("this test needs Debian's chromium and chromium-driver (%s, %s): apt-get install -y chromium "
             + "chromium-driver (.ci/run installs them)", CHROMIUM, CHROMEDRIVER)
         .isTrue();
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx).respondWith(req -> req.response()
         .setStatusCode(req.path().contains("fail") ? 503 : 200).end("ok"));
     gateway = TestGateway.start(vertx, """

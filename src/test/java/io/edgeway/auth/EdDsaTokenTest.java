@@ -1,5 +1,6 @@
 package io.edgeway.auth;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -119,7 +120,7 @@ class EdDsaTokenTest {
       throws Exception {
     EdKey key = EdKey.generate("Ed25519", "ed-1");
     java.nio.file.Path pem = java.nio.file.Files.writeString(dir.resolve("ed25519.pem"), key.pem());
-    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    io.vertx.core.Vertx vertx = TestVertx.create();
     io.edgeway.testing.TestUpstream upstream = io.edgeway.testing.TestUpstream.start(vertx);
     try (io.edgeway.testing.TestGateway gateway = io.edgeway.testing.TestGateway.start(vertx, """
         jwt-providers:

@@ -1,5 +1,6 @@
 package io.edgeway.auth;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -45,7 +46,7 @@ class JwtEndToEndTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
     serveKeys(Tokens.RSA, Tokens.EC);
     startJwksServer();

@@ -1,5 +1,6 @@
 package io.edgeway.auth;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -54,7 +55,7 @@ class JwtProvidersReloadTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
     upstream.respondWith(TestUpstream::echo);
     jwksServer = vertx.createHttpServer().requestHandler(req -> {

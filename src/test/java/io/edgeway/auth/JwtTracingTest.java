@@ -1,5 +1,6 @@
 package io.edgeway.auth;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -49,7 +50,7 @@ class JwtTracingTest {
 
   @Test
   void aRefetchForAnUnknownKeyIsAChildSpanOfTheRequest() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
     receiver = OtlpReceiver.start(vertx);
     jwks = keySet(Tokens.RSA);

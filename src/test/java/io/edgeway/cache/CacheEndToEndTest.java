@@ -1,5 +1,6 @@
 package io.edgeway.cache;
 
+import io.edgeway.testing.TestVertx;
 import io.edgeway.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +51,7 @@ class CacheEndToEndTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
     clock = new MutableClock(Instant.now());
     module = new CacheModule(clock);

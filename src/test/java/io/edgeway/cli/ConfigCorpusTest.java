@@ -1,5 +1,6 @@
 package io.edgeway.cli;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -82,7 +83,7 @@ class ConfigCorpusTest {
 
   @BeforeAll
   static void setUp() {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     ClassLoader loader = ConfigCorpusTest.class.getClassLoader();
     validator = new ConfigValidator(FilterRegistry.discover(List.of(loader)), Gateway.discoverModules(loader));
   }

@@ -1,5 +1,6 @@
 package io.edgeway.cli;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.config.ConfigLoader;
@@ -40,7 +41,7 @@ class DefaultConfigTest {
     Map<String, String> env = Map.of("EDGEWAY_HOST", "127.0.0.1", "EDGEWAY_PORT", "0", "EDGEWAY_ADMIN_PORT", "0",
         "EDGEWAY_DEMO_PORT", String.valueOf(demoPort));
     LoadedConfig loaded = ConfigLoader.load(Path.of("config/edgeway.yaml"), env::get);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = TestVertx.create();
     try {
       Gateway gateway = Gateway.start(vertx, loaded, "config/edgeway.yaml").await(20, TimeUnit.SECONDS);
       var client = vertx.createHttpClient();

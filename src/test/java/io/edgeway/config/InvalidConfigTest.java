@@ -1,5 +1,6 @@
 package io.edgeway.config;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -39,7 +40,7 @@ class InvalidConfigTest {
 
   @BeforeAll
   static void setUp() {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     registry = FilterRegistry.discover(List.of(LOADER));
     modules = Gateway.discoverModules(LOADER);
     validator = new ConfigValidator(registry, modules);

@@ -1,5 +1,6 @@
 package io.edgeway.demo;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.OnContext;
@@ -17,7 +18,7 @@ class DemoUpstreamTest {
 
   @BeforeEach
   void setUp() {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
 package io.edgeway.events;
 
+import io.edgeway.testing.TestVertx;
 import static io.edgeway.events.EventsTestSupport.assertCloudEventHeaders;
 import static io.edgeway.events.EventsTestSupport.assertSchemaValid;
 import static io.edgeway.events.EventsTestSupport.consume;
@@ -77,7 +78,7 @@ class EventsKafkaEndToEndTest {
     if (!kafka.isRunning()) {
       kafka.restart();
     }
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
     topic = "requests-" + UUID.randomUUID();
     stateTopic = "state-" + UUID.randomUUID();

@@ -1,5 +1,6 @@
 package io.edgeway.events;
 
+import io.edgeway.testing.TestVertx;
 import static io.edgeway.events.EventsTestSupport.assertSchemaValid;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,7 +75,7 @@ class EventsRabbitMqEndToEndTest {
     if (!rabbit.isRunning()) {
       rabbit.restart();
     }
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
     exchange = "requests-" + UUID.randomUUID();
     stateExchange = "state-" + UUID.randomUUID();

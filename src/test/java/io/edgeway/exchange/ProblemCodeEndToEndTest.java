@@ -1,5 +1,6 @@
 package io.edgeway.exchange;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.config.ConfigLoader;
@@ -72,7 +73,7 @@ class ProblemCodeEndToEndTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
   }
 

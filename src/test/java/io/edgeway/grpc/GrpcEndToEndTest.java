@@ -1,5 +1,6 @@
 package io.edgeway.grpc;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,7 +61,7 @@ class GrpcEndToEndTest {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     gateway = TestGateway.start(vertx, """
         server:
           host: 127.0.0.1

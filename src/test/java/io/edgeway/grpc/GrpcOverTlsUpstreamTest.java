@@ -1,5 +1,6 @@
 package io.edgeway.grpc;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.TestCertificates;
@@ -73,7 +74,7 @@ class GrpcOverTlsUpstreamTest {
         .sslContext(GrpcSslContexts.forServer(files[0].toFile(), files[1].toFile()).build())
         .addService(ServerInterceptors.intercept(EchoService.definition(new AtomicInteger()), recordTls))
         .build().start();
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     gateway = TestGateway.start(vertx, """
         server:
           host: 127.0.0.1

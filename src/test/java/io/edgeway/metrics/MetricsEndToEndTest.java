@@ -1,5 +1,6 @@
 package io.edgeway.metrics;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.TestGateway;
@@ -35,7 +36,7 @@ class MetricsEndToEndTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx).respondWith(req -> req.response()
         .putHeader("Cache-Control", "max-age=60").end("hello"));
   }

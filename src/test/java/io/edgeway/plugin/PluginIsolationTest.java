@@ -1,5 +1,6 @@
 package io.edgeway.plugin;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -61,7 +62,7 @@ class PluginIsolationTest {
         .factory("com.example.b.GreetB")
         .build(plugins.resolve("greet-b.jar"));
 
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = TestVertx.create();
     try (TestUpstream upstream = TestUpstream.start(vertx)) {
       Path config = TestPlugins.config(dir.resolve("edgeway.yaml"), """
           routes:

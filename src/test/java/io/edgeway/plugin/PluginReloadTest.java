@@ -1,5 +1,6 @@
 package io.edgeway.plugin;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.runtime.ConfigReloadStats.Outcome;
@@ -56,7 +57,7 @@ class PluginReloadTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx).respondWith(req -> {
       if (req.path().contains("/hold")) {
         held.complete(req); // answered by the test, later

@@ -1,5 +1,6 @@
 package io.edgeway.proxy;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +31,7 @@ class ConnectionPoolEndToEndTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
   }
 

@@ -1,5 +1,6 @@
 package io.edgeway.proxy;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.LogCapture;
@@ -53,7 +54,7 @@ class UpstreamH2Test {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     ca = TestCertificates.ca("Upstream CA");
     caFile = ca.writeCertificate(dir.resolve("ca.pem"));
   }

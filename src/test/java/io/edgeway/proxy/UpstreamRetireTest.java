@@ -1,5 +1,6 @@
 package io.edgeway.proxy;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.TestUpstream;
@@ -30,7 +31,7 @@ class UpstreamRetireTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     target = TestUpstream.start(vertx);
     target.respondWith(req -> req.response().end("ok"));
     resources = new UpstreamResources();

@@ -1,5 +1,6 @@
 package io.edgeway.proxy;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.runtime.RouteCompiler;
@@ -35,7 +36,7 @@ class UpstreamTlsTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     ca = TestCertificates.ca("Upstream CA");
     caFile = ca.writeCertificate(dir.resolve("ca.pem"));
   }

@@ -1,5 +1,6 @@
 package io.edgeway.ratelimit;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.config.LoadedConfig;
@@ -48,7 +49,7 @@ class PluginServicesEndToEndTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
   }
 

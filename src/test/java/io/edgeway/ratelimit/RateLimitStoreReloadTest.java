@@ -1,5 +1,6 @@
 package io.edgeway.ratelimit;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.runtime.ConfigReloadStats.Outcome;
@@ -48,7 +49,7 @@ class RateLimitStoreReloadTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
     upstream.respondWith(TestUpstream::echo);
     redis = RedisServer.start(dir.resolve("redis"));

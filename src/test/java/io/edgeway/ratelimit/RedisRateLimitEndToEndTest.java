@@ -1,5 +1,6 @@
 package io.edgeway.ratelimit;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.OtlpReceiver;
@@ -31,7 +32,7 @@ class RedisRateLimitEndToEndTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
     redis = RedisServer.start(tempDir.resolve("redis"));
   }

@@ -1,5 +1,6 @@
 package io.edgeway.resilience;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Resilience configuration errors are reported with their position and key path. */
 class ResilienceConfigTest {
-  private final Vertx vertx = Vertx.vertx();
+  private final Vertx vertx = TestVertx.create();
 
   @AfterEach
   void tearDown() throws Exception {

@@ -1,5 +1,6 @@
 package io.edgeway.resilience;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.config.ConfigLoader;
@@ -50,7 +51,7 @@ class ResilienceEndToEndTest {
 
   @BeforeEach
   void setUp() {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
 package io.edgeway.runtime;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.OnContext;
@@ -26,7 +27,7 @@ class AccessLogFileTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
   }
 

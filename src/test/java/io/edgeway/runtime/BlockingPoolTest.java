@@ -1,5 +1,6 @@
 package io.edgeway.runtime;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,7 +30,7 @@ class BlockingPoolTest {
 
   @BeforeAll
   static void startVertx() {
-    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    vertx = TestVertx.create(new VertxOptions().setEventLoopPoolSize(2));
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package io.edgeway.runtime;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.proxy.Upstream;
@@ -52,7 +53,7 @@ class ConfigReloadEndToEndTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
     upstream.respondWith(TestUpstream::echo);
     file = dir.resolve("edgeway.yaml");

@@ -1,5 +1,6 @@
 package io.edgeway.runtime;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.proxy.UpstreamResources;
@@ -68,7 +69,7 @@ class ConfigReloadLeakTest {
 
   @Test
   void reloadsThatReplaceRoutesReleaseEverythingTheRemovedRoutesHeld() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = TestVertx.create();
     try (TestUpstream upstream = TestUpstream.start(vertx)) {
       upstream.respondWith(req -> req.response().putHeader("Cache-Control", "max-age=60").end("ok"));
       Path file = dir.resolve("edgeway.yaml");

@@ -1,5 +1,6 @@
 package io.edgeway.runtime;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.OnContext;
@@ -57,7 +58,7 @@ class ConfigReloadUnderLoadTest {
 
   @Test
   void reloadsUnderLoadDropNoRequestAndRoutingFollowsTheLastValidFile() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = TestVertx.create();
     try (TestUpstream upstream = TestUpstream.start(vertx)) {
       upstream.respondWith(req -> req.response().end(String.valueOf(req.getHeader("X-Config-Version"))));
       Path file = dir.resolve("edgeway.yaml");

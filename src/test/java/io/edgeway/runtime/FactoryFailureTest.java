@@ -1,5 +1,6 @@
 package io.edgeway.runtime;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * error at the route and filter, the same for {@code --check} (the validator) and start-up.
  */
 class FactoryFailureTest {
-  private final Vertx vertx = Vertx.vertx();
+  private final Vertx vertx = TestVertx.create();
 
   @AfterEach
   void tearDown() throws Exception {

@@ -1,5 +1,6 @@
 package io.edgeway.runtime;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.proxy.Upstream;
@@ -55,7 +56,7 @@ class UpstreamHandOverTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     failing = RawUpstream.start().respondWith("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\nfail");
     steady = RawUpstream.start();
     added = RawUpstream.start();

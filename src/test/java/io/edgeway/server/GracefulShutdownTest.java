@@ -1,5 +1,6 @@
 package io.edgeway.server;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.OnContext;
@@ -19,7 +20,7 @@ class GracefulShutdownTest {
 
   @Test
   void inFlightRequestCompletesDuringGracefulStop() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = TestVertx.create();
     try (TestUpstream upstream = TestUpstream.start(vertx)) {
       Promise<Void> arrived = Promise.promise();
       upstream.respondWith(req -> {
@@ -55,7 +56,7 @@ class GracefulShutdownTest {
 
   @Test
   void duringTheDrainDelayReadinessFailsWhileNewConnectionsAreStillServed() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = TestVertx.create();
     try (TestUpstream upstream = TestUpstream.start(vertx)) {
       upstream.respondWith(req -> req.response().end("ok"));
       TestGateway gateway = TestGateway.start(vertx, """

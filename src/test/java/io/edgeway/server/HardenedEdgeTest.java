@@ -1,5 +1,6 @@
 package io.edgeway.server;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.RawHttp;
@@ -35,7 +36,7 @@ class HardenedEdgeTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
     chunkedSink = TestUpstream.start(vertx);
     gateway = TestGateway.start(vertx, """

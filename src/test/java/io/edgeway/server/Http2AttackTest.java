@@ -1,5 +1,6 @@
 package io.edgeway.server;
 
+import io.edgeway.testing.TestVertx;
 import static io.edgeway.testing.RawH2.CONTINUATION;
 import static io.edgeway.testing.RawH2.END_HEADERS;
 import static io.edgeway.testing.RawH2.END_STREAM;
@@ -38,7 +39,7 @@ class Http2AttackTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = RawUpstream.start();
     gateway = TestGateway.start(vertx, """
         server:

@@ -1,5 +1,6 @@
 package io.edgeway.server;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.OnContext;
@@ -42,7 +43,7 @@ class Http2EdgeTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = RawUpstream.start();
     gateway = TestGateway.start(vertx, """
         server:

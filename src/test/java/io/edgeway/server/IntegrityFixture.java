@@ -1,5 +1,6 @@
 package io.edgeway.server;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.exchange.DefaultExchange;
@@ -67,7 +68,7 @@ final class IntegrityFixture implements AutoCloseable {
    * upstream's URL) follow {@link #SERVER}.
    */
   static IntegrityFixture start(String routes) throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = TestVertx.create();
     RawUpstream upstream = RawUpstream.start();
     List<Outcome> outcomes = new CopyOnWriteArrayList<>();
     GatewayModule recorder = new GatewayModule() {

@@ -1,5 +1,6 @@
 package io.edgeway.server;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.OnContext;
@@ -29,7 +30,7 @@ class ProxyEndToEndTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
   }
 

@@ -1,5 +1,6 @@
 package io.edgeway.server;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.server.tls.CertificateReloader;
@@ -41,7 +42,7 @@ class TlsEdgeTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
     ca = TestCertificates.ca("Edgeway Test CA");
   }

@@ -1,5 +1,6 @@
 package io.edgeway.server;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.testing.TestGateway;
@@ -21,7 +22,7 @@ class WebSocketPassThroughTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = vertx.createHttpServer()
         .webSocketHandler(ws -> ws.textMessageHandler(text -> ws.writeTextMessage("echo:" + text + ":" + ws.path())))
         .requestHandler(req -> req.response().end("plain " + req.headers().contains("Upgrade")))

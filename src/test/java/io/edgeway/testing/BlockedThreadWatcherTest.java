@@ -13,7 +13,7 @@ class BlockedThreadWatcherTest {
 
   @Test
   void blockedEventLoopIsReported() throws Exception {
-    Vertx vertx = Vertx.vertx(new VertxOptions()
+    Vertx vertx = TestVertx.create(new VertxOptions()
         .setBlockedThreadCheckInterval(100)
         .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
         .setMaxEventLoopExecuteTime(200)

@@ -1,5 +1,6 @@
 package io.edgeway.tracing;
 
+import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.runtime.RequestTracer;
@@ -38,7 +39,7 @@ class TracingEndToEndTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = TestVertx.create();
     upstream = TestUpstream.start(vertx);
     receiver = OtlpReceiver.start(vertx);
   }
