@@ -116,6 +116,10 @@ public final class Gateway {
    */
   public static Future<Gateway> start(
       Vertx vertx, LoadedConfig loaded, ConfigOrigin origin, PluginSet plugins, List<GatewayModule> modules) {
+    // The TLS provider is a native library that takes a few hundred milliseconds to load: on a
+    // worker, beside the validation, rather than on the event loop that first needs it (listeners,
+    // https upstreams and /tls all do).
+    Future<String> tlsProvider = vertx.executeBlocking(TlsEngine::name, false);
     // Filter factories are plugin code: they are created (validation, then compilation) on a worker,
     // never on an event loop, whichever thread called this.
     return vertx.executeBlocking(() -> {
@@ -123,6 +127,7 @@ public final class Gateway {
       new ConfigValidator(plugins.registry(), modules).validateRoutes(vertx, loaded);
       return null;
     }, false)
+        .compose(v -> tlsProvider)
         .compose(v -> startValidated(vertx, loaded, origin, plugins, modules))
         .onFailure(failure -> plugins.closeUnused());
   }
@@ -132,9 +137,6 @@ public final class Gateway {
     String source = origin.source();
     FilterRegistry registry = plugins.registry();
     GatewayConfig config = loaded.config();
-    // Loads the TLS provider (a native library) here, at start-up, rather than on the event loop
-    // that first needs it: listeners and https upstreams both do.
-    TlsEngine.name();
     AtomicInteger httpsPort = new AtomicInteger();
     List<ListenerSettings> listeners;
     try {
