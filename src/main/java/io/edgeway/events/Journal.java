@@ -421,6 +421,12 @@ final class Journal implements AutoCloseable {
     if (span.start().compareTo(committed) < 0) {
       return;
     }
+    if (span.start().equals(committed)) {
+      // In order (one partition, or the oldest record): the checkpoint moves, nothing to remember.
+      committed = span.end();
+      advanceCommitted();
+      return;
+    }
     ackedAhead.put(span.start(), span.end());
     unpersistedAcks.add(span);
     advanceCommitted();
