@@ -159,6 +159,22 @@ class JournalTest {
   }
 
   @Test
+  void aRecordLargerThanTheWriteBufferIsWrittenWholeAndInOrder() throws Exception {
+    byte[] big = new byte[300 * 1024]; // beyond the 256 KiB write buffer
+    java.util.Arrays.fill(big, (byte) 'x');
+    Event large = new Event("id-big", "io.edgeway.request.completed.v1", "/edgeway/test", null, 7L, "t", "k", big);
+    try (Journal j = Journal.open(dir, 4L << 20, 1 << 20)) {
+      j.append(event(0));
+      j.append(large);
+      j.append(event(1));
+      j.flush();
+      List<Journal.Entry> read = j.read(10);
+      assertThat(read).extracting(e -> e.event().id()).containsExactly("id-0", "id-big", "id-1");
+      assertThat(read.get(1).event().data()).isEqualTo(big);
+    }
+  }
+
+  @Test
   void refusesToGrowBeyondItsBound() throws Exception {
     try (Journal j = Journal.open(dir, 4096, 1024)) {
       int accepted = 0;
