@@ -62,7 +62,7 @@ final class EventPipeline {
   private final ConcurrentLinkedQueue<Event> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   /** Sender callbacks, handed to the publisher thread (which alone touches the journal). */
-  private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Sent> outcomes = new ConcurrentLinkedQueue<>();
   /** Publisher thread only: records with the sender, by start position. */
   private final Map<Journal.Position, Journal.Span> inFlight = new HashMap<>();
   private final AtomicInteger inFlightCount = new AtomicInteger();
@@ -244,13 +244,15 @@ final class EventPipeline {
     }
   }
 
-  /** What the sender reported for one record; applied to the journal on the publisher thread. */
-  private record Outcome(Journal.Span span, Exception failure, boolean fromJournal) {}
-
-  /** The callback of one sent record. */
+  /**
+   * The callback of one sent record, and then what the sender reported for it: it queues itself
+   * for the publisher thread, which applies it to the journal (one object per record, not two).
+   */
   private final class Sent implements BiConsumer<Event, Exception> {
     private final Journal.Span span;
     private final boolean fromJournal;
+    // Written before the queue hands this to the publisher thread, which reads it after.
+    private Exception failure;
 
     Sent(Journal.Span span, boolean fromJournal) {
       this.span = span;
@@ -268,31 +270,32 @@ final class EventPipeline {
       }
       // Applied at the publisher's next pass (at most publish-interval away): waking it per
       // acknowledgement would cost a thread switch per producer batch for nothing.
-      outcomes.add(new Outcome(span, failure, fromJournal));
+      this.failure = failure;
+      outcomes.add(this);
     }
   }
 
   private int processOutcomes() {
     int n = 0;
-    Outcome o;
+    Sent o;
     while ((o = outcomes.poll()) != null) {
       n++;
-      inFlight.remove(o.span().start());
-      if (o.failure() == null) {
-        journal.acknowledge(o.span());
-        if (o.fromJournal()) {
+      inFlight.remove(o.span.start());
+      if (o.failure == null) {
+        journal.acknowledge(o.span);
+        if (o.fromJournal) {
           stats.replayed.increment();
         }
-      } else if (sender.isPermanent(o.failure())) {
+      } else if (sender.isPermanent(o.failure)) {
         // Never deliverable: acknowledged as done so it is not retried forever, and counted.
-        journal.acknowledge(o.span());
+        journal.acknowledge(o.span);
         stats.droppedRejected.increment();
-        logDrop("the broker rejected an event: " + o.failure());
+        logDrop("the broker rejected an event: " + o.failure);
       } else {
-        unhealthy("the broker did not acknowledge an event: " + o.failure());
+        unhealthy("the broker did not acknowledge an event: " + o.failure);
         failedSinceProbe = true;
         journal.rewind();
-        if (!o.fromJournal()) {
+        if (!o.fromJournal) {
           stats.journaled.increment(); // sent at once, failed: it now waits in the journal
         }
       }

@@ -215,11 +215,11 @@ final class Journal implements AutoCloseable {
    * Returns where it went, or null, writing nothing, when the journal would exceed its bound.
    */
   Span append(Event event) {
-    byte[] payload = EventCodec.encode(event);
-    int size = HEADER + payload.length;
+    int length = EventCodec.size(event);
+    int size = HEADER + length;
     // The bound is on what is not acknowledged yet: acknowledged records of the active segment
     // stay on disk until it rolls, so the directory can hold up to one segment more.
-    if (totalBytes.get() - committed.offset() + size > maxBytes || payload.length > MAX_RECORD) {
+    if (totalBytes.get() - committed.offset() + size > maxBytes || length > MAX_RECORD) {
       return null;
     }
     try {
@@ -229,20 +229,45 @@ final class Journal implements AutoCloseable {
       if (writeBuffer.remaining() < size) {
         flush();
       }
-      crc.reset();
-      crc.update(payload);
       Position start = new Position(writerSegment, writerEnd + writeBuffer.position());
       if (writeBuffer.remaining() < size) {
-        ByteBuffer big = ByteBuffer.allocate(size).putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
-        writeAll(big);
+        ByteBuffer big = ByteBuffer.allocate(size);
+        writeRecord(event, length, big);
+        writeAll(big.flip());
       } else {
-        writeBuffer.putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+        writeRecord(event, length, writeBuffer);
       }
       totalBytes.addAndGet(size);
       return new Span(start, new Position(start.segment(), start.offset() + size));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Encodes the record in place, then fills in its header: no payload array per event. The CRC
+   * reads the payload back from the buffer (limit moved to its end for the call).
+   */
+  private void writeRecord(Event event, int length, ByteBuffer out) {
+    int at = out.position();
+    out.position(at + HEADER);
+    try {
+      EventCodec.encode(event, out);
+    } catch (RuntimeException e) {
+      out.position(at); // nothing half-written reaches the file
+      throw e;
+    }
+    int end = out.position();
+    if (end - at - HEADER != length) {
+      out.position(at);
+      throw new IllegalStateException("event encoded to " + (end - at - HEADER) + " bytes (expected: " + length + ")");
+    }
+    int limit = out.limit();
+    out.limit(end).position(at + HEADER);
+    crc.reset();
+    crc.update(out);
+    out.limit(limit);
+    out.putInt(at, length).putInt(at + 4, (int) crc.getValue());
   }
 
   /** Writes buffered records to the segment file (no fsync). */
@@ -394,6 +419,12 @@ final class Journal implements AutoCloseable {
   /** The broker acknowledged the record at {@code span}; it is never read again. */
   void acknowledge(Span span) {
     if (span.start().compareTo(committed) < 0) {
+      return;
+    }
+    if (span.start().equals(committed)) {
+      // In order (one partition, or the oldest record): the checkpoint moves, nothing to remember.
+      committed = span.end();
+      advanceCommitted();
       return;
     }
     ackedAhead.put(span.start(), span.end());

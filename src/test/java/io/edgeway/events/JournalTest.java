@@ -133,6 +133,48 @@ class JournalTest {
   }
 
   @Test
+  void inOrderAcknowledgementsAcrossSegmentsLeaveNothingToReplay() throws Exception {
+    try (Journal j = Journal.open(dir, 1 << 20, 1024)) {
+      for (int i = 0; i < 40; i++) {
+        j.append(event(i));
+      }
+      j.flush();
+      List<Journal.Entry> all = j.read(100);
+      assertThat(all).hasSize(40);
+      all.subList(0, 25).forEach(e -> j.acknowledge(e.span()));
+      j.persist();
+      assertThat(Files.size(dir.resolve("acks"))).isZero(); // in order: only the checkpoint moved
+      j.rewind();
+      assertThat(j.read(100)).extracting(e -> e.event().id()).first().isEqualTo("id-25");
+    }
+    try (Journal j = Journal.open(dir, 1 << 20, 1024)) {
+      List<Journal.Entry> left = j.read(100);
+      assertThat(left).extracting(e -> e.event().id()).first().isEqualTo("id-25");
+      assertThat(left).hasSize(15);
+      left.forEach(e -> j.acknowledge(e.span()));
+      j.persist();
+      assertThat(j.isDrained()).isTrue();
+    }
+    assertThat(Journal.readAll(dir)).isEmpty();
+  }
+
+  @Test
+  void aRecordLargerThanTheWriteBufferIsWrittenWholeAndInOrder() throws Exception {
+    byte[] big = new byte[300 * 1024]; // beyond the 256 KiB write buffer
+    java.util.Arrays.fill(big, (byte) 'x');
+    Event large = new Event("id-big", "io.edgeway.request.completed.v1", "/edgeway/test", null, 7L, "t", "k", big);
+    try (Journal j = Journal.open(dir, 4L << 20, 1 << 20)) {
+      j.append(event(0));
+      j.append(large);
+      j.append(event(1));
+      j.flush();
+      List<Journal.Entry> read = j.read(10);
+      assertThat(read).extracting(e -> e.event().id()).containsExactly("id-0", "id-big", "id-1");
+      assertThat(read.get(1).event().data()).isEqualTo(big);
+    }
+  }
+
+  @Test
   void refusesToGrowBeyondItsBound() throws Exception {
     try (Journal j = Journal.open(dir, 4096, 1024)) {
       int accepted = 0;
