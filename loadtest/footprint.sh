@@ -177,8 +177,8 @@ if want rss; then
   EDGEWAY_JAVA_OPTS=$EDGEWAY_JAVA_OPTS "$LOADTEST_DIR/run.sh" --only edgeway --warmup 30s --rounds 1 \
     --duration 30s --jar "$JAR" fullchain >"$WORK/fullchain.md" || die "rss: loadtest/run.sh failed"
   # | target | req/s | vs nginx | CPU µs/req | per core | vs nginx | share | p50 | p99 | vs nginx | RSS MiB | ...
-  FULLCHAIN_RSS=$(awk -F'|' '$2 ~ /edgeway-fullchain/ { gsub(/ /, "", $12); print $12 }' "$WORK/fullchain.md")
-  FULLCHAIN_RPS=$(awk -F'|' '$2 ~ /edgeway-fullchain/ { gsub(/ /, "", $3); print $3 }' "$WORK/fullchain.md")
+  FULLCHAIN_RSS=$(awk -F'|' '$2 ~ /edgeway-fullchain/ { gsub(/ /, "", $12); print $12; exit }' "$WORK/fullchain.md")
+  FULLCHAIN_RPS=$(awk -F'|' '$2 ~ /edgeway-fullchain/ { gsub(/ /, "", $3); print $3; exit }' "$WORK/fullchain.md")
   [[ -n $FULLCHAIN_RSS ]] || { cat "$WORK/fullchain.md" >&2; die "rss: no edgeway-fullchain row in run.sh's table"; }
 fi
 
