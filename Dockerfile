@@ -49,5 +49,7 @@ VOLUME ["/opt/edgeway/config", "/opt/edgeway/plugins", "/opt/edgeway/data"]
 USER 10001:10001
 # 8080: gateway traffic, 9901: admin API (health, readiness, metrics).
 EXPOSE 8080 9901
+# No JVM flags here: the JVM's container defaults apply (heap: a quarter of the memory limit). Set
+# JAVA_TOOL_OPTIONS, e.g. -Xms64m -Xmx256m in a 512 MiB container (docs/performance.md).
 ENTRYPOINT ["java", "-jar", "/opt/edgeway/edgeway.jar"]
 CMD ["--config", "/opt/edgeway/config/edgeway.yaml"]

@@ -4,8 +4,11 @@
 # x 1 s. Extra arguments go to JMH, e.g. `-p routes=10000`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cp_file=target/jmh.classpath
-mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
+# Absolute: each reactor module resolves a relative path against its own directory, and the
+# gateway module (whose classes are target/ here) lives in gateway/. It runs last, so its
+# class path is the one left in the file.
+cp_file=$PWD/target/jmh.classpath
+mvn -B -q test-compile dependency:build-classpath -pl gateway -am -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
 bench=RouteTableBenchmark
 if [[ ${1:-} =~ ^[A-Z][A-Za-z0-9]*Benchmark$ ]]; then
   bench=$1

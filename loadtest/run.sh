@@ -4,7 +4,8 @@
 #
 #   loadtest/run.sh [--rounds N] [--duration 10s] [--warmup 60s] [--connections 50]
 #                   [--only direct,nginx,haproxy,vertx-proxy,edgeway] [--base SCENARIO]
-#                   [--jar target/edgeway.jar] [--keep] [--tls [--handshakes]] [scenario ...]
+#                   [--jar target/edgeway.jar] [--keep] [--tls [--handshakes]]
+#                   [--jvm-variant NAME=OPTIONS ...] [scenario ...]
 #
 # Targets, each measured with the same wrk command (-t1 -cN --latency, pinned to core 0):
 #   direct             wrk -> upstream (the ceiling: no proxy at all)
@@ -30,6 +31,9 @@
 # handshakes per second.
 # Scenarios (default: baseline) are files loadtest/scenarios/NAME.yaml; an optional NAME.env is
 # sourced by bash right before that gateway starts (see loadtest/README.md).
+# --jvm-variant NAME=OPTIONS (repeatable): every scenario runs once more per variant, as target
+# edgeway-SCENARIO@NAME, with OPTIONS after EDGEWAY_JAVA_OPTS (e.g. gc-g1=-XX:+UseG1GC): JVM
+# settings compared in one run, round by round.
 # Output: a markdown table on stdout and in loadtest/out/<timestamp>.md.
 set -euo pipefail
 
@@ -51,6 +55,8 @@ KEEP=false
 TLS=false
 HANDSHAKES=false
 SCENARIOS=()
+declare -A VARIANT_OPTS=()
+VARIANTS=()
 READY_TIMEOUT=60
 # Default heap for the gateway under test; a scenario's .env or the caller may override it.
 EDGEWAY_JAVA_OPTS=${EDGEWAY_JAVA_OPTS:--Xms64m -Xmx256m}
@@ -82,8 +88,15 @@ while [[ $# -gt 0 ]]; do
     --keep) KEEP=true; shift ;;
     --tls) TLS=true; shift ;;
     --handshakes) HANDSHAKES=true; shift ;;
+    --jvm-variant)
+      variant=${2:?--jvm-variant needs NAME=OPTIONS}
+      [[ $variant =~ ^[a-z0-9][a-z0-9-]*=.+$ ]] || die "--jvm-variant: $variant (expected: NAME=OPTIONS, NAME like gc-g1, [a-z0-9-])"
+      [[ -z ${VARIANT_OPTS[${variant%%=*}]+set} ]] || die "--jvm-variant: ${variant%%=*} (expected: each name once)"
+      VARIANTS+=("${variant%%=*}")
+      VARIANT_OPTS[${variant%%=*}]=${variant#*=}
+      shift 2 ;;
     -h|--help) usage ;;
-    -*) die "option: $1 (expected: --rounds, --duration, --warmup, --connections, --only, --base, --jar, --keep, --tls, --handshakes)" ;;
+    -*) die "option: $1 (expected: --rounds, --duration, --warmup, --connections, --only, --base, --jar, --keep, --tls, --handshakes, --jvm-variant)" ;;
     *) SCENARIOS+=("$1"); shift ;;
   esac
 done
@@ -116,7 +129,7 @@ fi
 if [[ -n $BASE ]]; then
   want edgeway || die "--base: $BASE (expected: only with edgeway in --only)"
   [[ " ${SCENARIOS[*]} " == *" $BASE "* ]] || die "--base: $BASE (expected: one of the scenarios run: ${SCENARIOS[*]})"
-elif want edgeway && (( ${#SCENARIOS[@]} > 1 )) && [[ " ${SCENARIOS[*]} " == *" baseline "* ]]; then
+elif want edgeway && (( ${#SCENARIOS[@]} > 1 || ${#VARIANTS[@]} > 0 )) && [[ " ${SCENARIOS[*]} " == *" baseline "* ]]; then
   BASE=baseline
 fi
 
@@ -359,8 +372,9 @@ if want vertx-proxy; then
   TARGETS+=(vertx-proxy)
 fi
 
-start_edgeway() { # SCENARIO
-  local scenario=$1 name=edgeway-$1
+start_edgeway() { # SCENARIO [VARIANT]
+  local scenario=$1 variant=${2:-} name=edgeway-$1
+  [[ -z $variant ]] || name+=@$variant
   local dir=$WORK/$name
   mkdir -p "$dir"
   local port admin_port
@@ -373,6 +387,8 @@ start_edgeway() { # SCENARIO
     # The reference nginx runs with access_log off; the gateway's access log is off too unless
     # EDGEWAY_ACCESS_LOG is set (e.g. EDGEWAY_ACCESS_LOG=INFO to measure its cost).
     export EDGEWAY_ACCESS_LOG=${EDGEWAY_ACCESS_LOG:-OFF}
+    # The config the gateway loads; a .env that generates its config (routes10k) points it there.
+    SCENARIO_CONFIG=$LOADTEST_DIR/scenarios/$scenario.yaml
     # Plain assignments in the scenario's .env reach the gateway too.
     set -a
     # shellcheck disable=SC1090
@@ -380,9 +396,11 @@ start_edgeway() { # SCENARIO
     set +a
     # wrk settings a scenario may give (WRK_PATH, WRK_ARGS array), read back by run_wrk.
     declare -p WRK_PATH WRK_ARGS >"$dir/wrk.vars" 2>/dev/null || true
+    # A variant's options come last, so they win over the defaults (a later -Xmx, a GC).
+    [[ -z $variant ]] || EDGEWAY_JAVA_OPTS+=" ${VARIANT_OPTS[$variant]}"
     # shellcheck disable=SC2086
     exec "${ON_PROXY_CORE[@]}" java -XX:ActiveProcessorCount=1 $EDGEWAY_JAVA_OPTS \
-      -jar "$JAR" --config "$LOADTEST_DIR/scenarios/$scenario.yaml"
+      -jar "$JAR" --config "$SCENARIO_CONFIG"
   ) >"$dir/gateway.log" 2>&1 </dev/null &
   local pid=$!
   STARTED_PIDS+=("$pid")
@@ -404,7 +422,10 @@ if want edgeway; then
       || die "edgeway: the build failed, so there is no jar to test (expected: $JAR)"
     [[ -f $JAR ]] || die "edgeway: --jar: $JAR (expected: the shaded gateway jar after mvn package)"
   fi
-  for scenario in "${SCENARIOS[@]}"; do start_edgeway "$scenario"; done
+  for scenario in "${SCENARIOS[@]}"; do
+    start_edgeway "$scenario"
+    for variant in "${VARIANTS[@]}"; do start_edgeway "$scenario" "$variant"; done
+  done
 fi
 (( ${#TARGETS[@]} > 0 )) || die "--only: $ONLY selected no target"
 
@@ -561,7 +582,8 @@ AFTER_NOTES=$WORK/after.md
 : >"$AFTER_NOTES"
 for target in "${TARGETS[@]}"; do
   [[ $target == edgeway-* ]] || continue
-  after=$LOADTEST_DIR/scenarios/${target#edgeway-}.after
+  scenario=${target#edgeway-}
+  after=$LOADTEST_DIR/scenarios/${scenario%@*}.after
   [[ -f $after ]] || continue
   echo "loadtest: after-run check $target" >&2
   {
@@ -683,6 +705,7 @@ REPORT=$LOADTEST_DIR/out/$STAMP.md
   echo "- wrk: $(wrk -v 2>&1 | head -n 1 | awk '{print $1, $2}')"
   echo "- load average before measuring (1/5/15 min): $LOAD_BEFORE"
   echo "- JVM options (Edgeway, vertx-proxy): -XX:ActiveProcessorCount=1 $EDGEWAY_JAVA_OPTS"
+  for variant in "${VARIANTS[@]}"; do echo "- variant @$variant: the same, then ${VARIANT_OPTS[$variant]}"; done
   echo
   echo "## Every run"
   echo
