@@ -106,11 +106,11 @@ final class AccessLogWriter implements Consumer<byte[]>, AutoCloseable {
 
   /** The access log's counters and queue length, for the metrics exporter. */
   void collect(MetricSink sink) {
-    sink.counter("edgeway_access_log_lines_written_total", "Access-log lines written", written.get());
-    sink.counter("edgeway_access_log_lines_dropped_total",
+    sink.counter("edgeway_access_log_written_total", "Access-log lines written", written.get());
+    sink.counter("edgeway_access_log_dropped_total",
         "Access-log lines dropped: the queue was full (the output could not keep up) or a write failed",
         dropped.get());
-    sink.gauge("edgeway_access_log_queued_lines", "Access-log lines waiting for the writer", queued.get());
+    sink.gauge("edgeway_access_log_queued", "Access-log lines waiting for the writer", queued.get());
   }
 
   private void run() {
