@@ -111,6 +111,33 @@ class AccessLogFileTest {
   }
 
   @Test
+  void dailyRollingTakesBatchesToo() throws Exception {
+    Path path = dir.resolve("daily/access.log");
+    AccessLogFile file = AccessLogFile.open(new AccessLogFileConfig(path.toString(), DataSize.parse("1KiB"), true, 3));
+    List<String> written = new ArrayList<>();
+    try {
+      for (int batch = 0; batch < 3; batch++) {
+        String line = new JsonObject().put("batch", batch).put("pad", "z".repeat(1100)).encode();
+        written.add(line);
+        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        file.write(bytes, bytes.length);
+      }
+    } finally {
+      file.close();
+    }
+    // Size rolls within a day are rate-limited by logback (every 60 ms at most): whichever files
+    // the lines landed in, the active one or access.<date>.<n>.log, every line is whole.
+    List<String> found = new ArrayList<>();
+    try (var files = Files.list(path.getParent())) {
+      for (Path p : files.sorted().toList()) {
+        assertThat(p.getFileName().toString()).matches("access(\\.\\d{4}-\\d\\d-\\d\\d\\.\\d+)?\\.log");
+        found.addAll(Files.readAllLines(p, StandardCharsets.UTF_8));
+      }
+    }
+    assertThat(found).containsExactlyInAnyOrderElementsOf(written);
+  }
+
+  @Test
   void anAccessLogThatIsOffWritesNothing() throws Exception {
     Path file = dir.resolve("access.log");
     TestGateway gateway = TestGateway.start(vertx, """
