@@ -3,6 +3,7 @@ package io.edgeway.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import io.edgeway.config.AccessLogConfig;
 import io.edgeway.exchange.DefaultExchange;
 import io.edgeway.exchange.DefaultGatewayRequest;
@@ -13,6 +14,7 @@ import io.edgeway.spi.StandardAttributes;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class AccessLogTest {
   private static DefaultExchange exchange(String query, String userAgent) {
@@ -166,6 +169,34 @@ class AccessLogTest {
     accessLog.completed(exchange(null, null), new ExchangeOutcome(200, null, 0, 0, 1, false));
     assertThat(new JsonObject(lines.all.get(0)).getString("query")).hasSize(2005);
     assertThat(new JsonObject(lines.all.get(1)).getString("query")).isNull();
+  }
+
+  @Test
+  void theStdoutLogIsSwitchedByTheLevelOfTheEdgewayAccessLogger() {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
+    Level previous = logger.getLevel();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    AccessLogWriter writer = AccessLogWriter.start(new AccessLogOutput() {
+      @Override
+      public void write(byte[] bytes, int length) {
+        out.write(bytes, 0, length);
+      }
+
+      @Override
+      public void close() {}
+    });
+    AccessLogConfig config = new AccessLogConfig(null, null, null, List.of("status"), null);
+    AccessLog accessLog = AccessLog.toStdout(config, writer);
+    try {
+      logger.setLevel(Level.OFF); // EDGEWAY_ACCESS_LOG=OFF
+      accessLog.completed(exchange(null, null), new ExchangeOutcome(500, null, 0, 0, 1, false));
+      logger.setLevel(Level.INFO); // EDGEWAY_ACCESS_LOG=INFO
+      accessLog.completed(exchange(null, null), new ExchangeOutcome(201, null, 0, 0, 1, false));
+    } finally {
+      logger.setLevel(previous);
+      writer.close();
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"status\":201}\n");
   }
 
   @Test
