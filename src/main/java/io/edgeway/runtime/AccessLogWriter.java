@@ -115,16 +115,11 @@ final class AccessLogWriter implements Consumer<byte[]>, AutoCloseable {
 
   private void run() {
     while (true) {
-      boolean last = closing;
-      if (!last) {
-        if (queued.get() == 0) {
-          LockSupport.parkNanos(this, REPORT_NANOS); // idle: the first line (or close) wakes it
-        }
-        if (!closing) {
-          LockSupport.parkNanos(this, GATHER_NANOS); // gather: a full batch (or close) wakes it sooner
-        }
-        last = closing;
+      if (!closing && queued.get() == 0) {
+        LockSupport.parkNanos(this, REPORT_NANOS); // idle: the first line (or close) wakes it
       }
+      gather();
+      boolean last = closing;
       drain();
       reportDrops(last);
       if (last) {
@@ -135,6 +130,18 @@ final class AccessLogWriter implements Consumer<byte[]>, AutoCloseable {
       output.close();
     } catch (IOException | RuntimeException e) {
       log.warn("access log: closing {} failed: {}", output, e.toString());
+    }
+  }
+
+  /**
+   * Waits until a batch is queued, 100 ms have passed or the writer is closing. A wake-up is only
+   * a hint to look again: one left over from an earlier round must not cut a batch short.
+   */
+  private void gather() {
+    long deadline = System.nanoTime() + GATHER_NANOS;
+    long left;
+    while (!closing && queued.get() < WAKE_EVERY_LINES && (left = deadline - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(this, left);
     }
   }
 
