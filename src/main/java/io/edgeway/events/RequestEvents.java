@@ -1,6 +1,7 @@
 package io.edgeway.events;
 
 import io.edgeway.exchange.DefaultExchange;
+import io.edgeway.exchange.JsonBytes;
 import io.edgeway.runtime.ExchangeObserver;
 import io.edgeway.spi.ExchangeOutcome;
 import io.edgeway.spi.GatewayRequest;

@@ -2,10 +2,11 @@ package io.edgeway.runtime;
 
 import io.edgeway.config.AccessLogConfig;
 import io.edgeway.exchange.DefaultExchange;
-import io.edgeway.exchange.JsonText;
+import io.edgeway.exchange.JsonBytes;
 import io.edgeway.spi.ExchangeOutcome;
 import io.edgeway.spi.StandardAttributes;
 import io.vertx.core.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -16,116 +17,118 @@ import java.util.List;
 enum AccessLogField {
   TIME("time") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      b.append("\"time\":\"");
-      UtcTimestamps.append(b, nowMillis).append('"');
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      UtcTimestamps.append(b.raw(key).raw((byte) '"'), nowMillis).raw((byte) '"');
     }
   },
   REQUEST_ID("requestId") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      JsonText.appendField(b, json, ex.requestId());
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).string(ex.requestId());
     }
   },
   TRACE_ID("traceId") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      JsonText.appendField(b, json, ex.traceId());
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).string(ex.traceId());
     }
   },
   ROUTE("route") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      JsonText.appendField(b, json, ex.routeId());
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).string(ex.routeId());
     }
   },
   METHOD("method") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      JsonText.appendField(b, json, ex.request().method().name());
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).string(ex.request().method().name());
     }
   },
   PATH("path") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      JsonText.appendField(b, json, ex.request().path());
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).string(ex.request().path());
     }
   },
   QUERY("query") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
       // The query as forwarded: a credential a filter removed (jwt strip-authorization) is not logged.
-      JsonText.appendField(b, json, ex.request().upstreamQuery());
+      b.raw(key).string(ex.request().upstreamQuery());
     }
   },
   CLIENT_IP("clientIp") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      JsonText.appendField(b, json, ex.request().clientIp());
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).string(ex.request().clientIp());
     }
   },
   USER_AGENT("userAgent") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      JsonText.appendField(b, json, ex.request().headers().get(HttpHeaders.USER_AGENT));
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).string(ex.request().headers().get(HttpHeaders.USER_AGENT));
     }
   },
   CONSUMER("consumer") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      JsonText.appendField(b, json, ex.get(StandardAttributes.CONSUMER));
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).string(ex.get(StandardAttributes.CONSUMER));
     }
   },
   STATUS("status") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      b.append("\"status\":").append(outcome.status());
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).number(outcome.status());
     }
   },
   ERROR("error") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      JsonText.appendField(b, json, outcome.errorCode());
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).string(outcome.errorCode());
     }
   },
   UPSTREAM("upstream") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      JsonText.appendField(b, json, ex.get(StandardAttributes.UPSTREAM_TARGET));
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).string(ex.get(StandardAttributes.UPSTREAM_TARGET));
     }
   },
   BYTES_IN("bytesIn") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      b.append("\"bytesIn\":").append(outcome.bytesIn());
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).number(outcome.bytesIn());
     }
   },
   BYTES_OUT("bytesOut") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      b.append("\"bytesOut\":").append(outcome.bytesOut());
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).number(outcome.bytesOut());
     }
   },
   DURATION_MS("durationMs") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      b.append("\"durationMs\":").append(outcome.totalNanos() / 1_000_000.0);
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).millis(outcome.totalNanos());
     }
   },
   CLIENT_ABORTED("clientAborted") {
     @Override
-    void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
-      b.append("\"clientAborted\":").append(outcome.clientAborted());
+    void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis) {
+      b.raw(key).bool(outcome.clientAborted());
     }
   };
 
   final String json;
+  /** {@code "name":}, encoded once. */
+  final byte[] key;
 
   AccessLogField(String json) {
     this.json = json;
+    this.key = ("\"" + json + "\":").getBytes(StandardCharsets.US_ASCII);
   }
 
-  abstract void append(StringBuilder b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis);
+  abstract void append(JsonBytes b, DefaultExchange ex, ExchangeOutcome outcome, long nowMillis);
 
   /** The fields named in {@code names} (validated JSON names), in line order. */
   static AccessLogField[] selected(List<String> names) {

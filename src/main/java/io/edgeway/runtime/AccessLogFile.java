@@ -2,46 +2,37 @@ package io.edgeway.runtime;
 
 import static java.util.Objects.requireNonNull;
 
-import ch.qos.logback.classic.AsyncAppender;
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
-import io.edgeway.config.AccessLogConfig;
 import io.edgeway.config.AccessLogFileConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Arrays;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code access-log.output: file}: a logback rolling file appender (by size, and daily unless
- * {@code daily: false}) behind an asynchronous appender that never blocks, built in code from the
- * section rather than from logback.xml, so one YAML file configures the gateway. It belongs to
- * one gateway and is not attached to any logger: lines are handed to it directly, and
- * {@link #close()} drains and closes it. Opening (directories, the file) is blocking: call it off
- * the event loop.
+ * {@code access-log.output: file}: logback's rolling file appender (by size, and daily unless
+ * {@code daily: false}), built in code from the section rather than from logback.xml, so one YAML
+ * file configures the gateway. Its events are not log events but whole batches of lines, already
+ * UTF-8, that the {@link AccessLogWriter} gathered: one append, one roll check and one
+ * {@code write(2)} per batch, while logback keeps doing what it does well (naming, rolling and
+ * deleting old files). Opening (directories, the file) is blocking: call it off the event loop.
  */
-final class AccessLogFile implements AutoCloseable {
-  private static final String FQCN = AccessLogFile.class.getName();
+final class AccessLogFile implements AccessLogOutput {
+  private final RollingFileAppender<byte[]> file;
+  private final String path;
 
-  private final ch.qos.logback.classic.Logger logger;
-  private final RollingFileAppender<ILoggingEvent> file;
-  private final AsyncAppender async;
-
-  private AccessLogFile(ch.qos.logback.classic.Logger logger, RollingFileAppender<ILoggingEvent> file,
-      AsyncAppender async) {
-    this.logger = logger;
+  private AccessLogFile(RollingFileAppender<byte[]> file, String path) {
     this.file = file;
-    this.async = async;
+    this.path = path;
   }
 
   /**
@@ -59,14 +50,13 @@ final class AccessLogFile implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("access-log.file.path: " + config.path() + ": cannot create its directory", e);
     }
-    RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
+    RollingFileAppender<byte[]> file = new RollingFileAppender<>();
     file.setContext(context);
     file.setName("ACCESS_FILE");
     file.setFile(path.toString());
     file.setAppend(true);
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    PassThroughEncoder encoder = new PassThroughEncoder();
     encoder.setContext(context);
-    encoder.setPattern("%msg%n");
     encoder.start();
     file.setEncoder(encoder);
     String name = path.getFileName().toString();
@@ -75,7 +65,7 @@ final class AccessLogFile implements AutoCloseable {
     String extension = dot > 0 ? name.substring(dot) : "";
     FileSize maxSize = new FileSize(config.maxSize().bytes());
     if (config.daily()) {
-      SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
+      SizeAndTimeBasedRollingPolicy<byte[]> policy = new SizeAndTimeBasedRollingPolicy<>();
       policy.setContext(context);
       policy.setParent(file);
       policy.setFileNamePattern(stem + ".%d{yyyy-MM-dd}.%i" + extension);
@@ -91,9 +81,11 @@ final class AccessLogFile implements AutoCloseable {
       policy.setMinIndex(1);
       policy.setMaxIndex(config.maxHistory());
       policy.start();
-      SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+      SizeBasedTriggeringPolicy<byte[]> trigger = new SizeBasedTriggeringPolicy<>();
       trigger.setContext(context);
       trigger.setMaxFileSize(maxSize);
+      // An event is a batch, a few per second: check the size at every one (default: at most every 60 ms).
+      trigger.setCheckIncrement(Duration.buildByMilliseconds(0));
       trigger.start();
       file.setRollingPolicy(policy);
       file.setTriggeringPolicy(trigger);
@@ -103,32 +95,41 @@ final class AccessLogFile implements AutoCloseable {
       // Logback reports why to its status log; the operator gets the key to fix.
       throw new IllegalStateException("access-log.file.path: " + config.path() + " could not be opened for writing");
     }
-    AsyncAppender async = new AsyncAppender();
-    async.setContext(context);
-    async.setName("ACCESS_FILE_ASYNC");
-    async.setQueueSize(8192);
-    async.setDiscardingThreshold(0);
-    async.setNeverBlock(true);
-    async.addAppender(file);
-    async.start();
-    return new AccessLogFile(context.getLogger(AccessLog.LOGGER), file, async);
+    return new AccessLogFile(file, config.path());
   }
 
-  /** The access log of {@code config} writing to this file. */
-  AccessLog accessLog(AccessLogConfig config) {
-    return new AccessLog(config, () -> true, this::append, System::currentTimeMillis,
-        () -> ThreadLocalRandom.current().nextDouble());
+  /** Appends one batch of whole lines; rolls first when the file is due. */
+  @Override
+  public void write(byte[] bytes, int length) {
+    // Logback writes an event's bytes whole: the batch buffer is reused, so it gets an exact copy.
+    file.doAppend(length == bytes.length ? bytes : Arrays.copyOf(bytes, length));
   }
 
-  /** Hands a line to the asynchronous appender (never blocks: a full queue drops the line). */
-  void append(String line) {
-    async.doAppend(new LoggingEvent(FQCN, logger, Level.INFO, line, null, null));
-  }
-
-  /** Drains what is queued (bounded by logback's flush time) and closes the file; blocking. */
   @Override
   public void close() {
-    async.stop();
     file.stop();
+  }
+
+  @Override
+  public String toString() {
+    return path;
+  }
+
+  /** The event is the bytes to write. */
+  private static final class PassThroughEncoder extends EncoderBase<byte[]> {
+    @Override
+    public byte[] headerBytes() {
+      return null;
+    }
+
+    @Override
+    public byte[] encode(byte[] batch) {
+      return batch;
+    }
+
+    @Override
+    public byte[] footerBytes() {
+      return null;
+    }
   }
 }

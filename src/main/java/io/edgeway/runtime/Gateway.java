@@ -52,19 +52,19 @@ public final class Gateway {
   private final List<CertificateReloader> reloaders;
   private final ConfigReloader reloader;
   private final ConfigWatcher watcher;
-  private final AtomicReference<AccessLogFile> accessLogFile;
+  private final AtomicReference<AccessLogWriter> accessLogWriter;
   private final BlockingPool blockingPool;
 
   private Gateway(Vertx vertx, GatewayRuntime runtime, ServerSettings settings, List<GatewayVerticle> verticles,
       List<String> deployments, AdminServer admin, DemoUpstream demo, int adminPort, List<GatewayModule> modules,
       List<CertificateReloader> reloaders, ConfigReloader reloader, ConfigWatcher watcher,
-      AtomicReference<AccessLogFile> accessLogFile, BlockingPool blockingPool) {
+      AtomicReference<AccessLogWriter> accessLogWriter, BlockingPool blockingPool) {
     this.blockingPool = blockingPool;
     this.modules = List.copyOf(modules);
     this.reloaders = List.copyOf(reloaders);
     this.reloader = reloader;
     this.watcher = watcher;
-    this.accessLogFile = accessLogFile;
+    this.accessLogWriter = accessLogWriter;
     this.vertx = vertx;
     this.runtime = runtime;
     this.settings = settings;
@@ -155,7 +155,7 @@ public final class Gateway {
     services.registerPerFilter(StateEventPublisher.class, PluginStateEvents.running(services));
     // The runtime starts with an empty table; the compiled snapshot is swapped in before listening.
     GatewayRuntime runtime = new GatewayRuntime(RouteSnapshot.empty(source));
-    AtomicReference<AccessLogFile> accessLogFile = new AtomicReference<>();
+    AtomicReference<AccessLogWriter> accessLogWriter = new AtomicReference<>();
     AdminServer admin = config.admin().enabled() ? new AdminServer(vertx, runtime, config.admin().token()) : null;
     ConfigReloader reloader = new ConfigReloader(vertx, plugins, modules, services, runtime, origin, loaded,
         settings.instances());
@@ -172,7 +172,7 @@ public final class Gateway {
     AtomicInteger connections = new AtomicInteger();
     List<GatewayVerticle> verticles = new ArrayList<>();
     List<String> deployments = new ArrayList<>();
-    return startAccessLog(vertx, config.accessLog(), runtime, accessLogFile)
+    return startAccessLog(vertx, config.accessLog(), runtime, accessLogWriter)
         .compose(v -> startModules(modules, context, started))
         .compose(v -> vertx.executeBlocking(() -> {
           // On a worker: creating filters runs plugin code, which must never run on an event loop.
@@ -208,7 +208,7 @@ public final class Gateway {
                       "trigger", "start")));
               ConfigWatcher watcher = watching ? watch(origin, config, reloader) : null;
               Gateway gateway = new Gateway(vertx, runtime, settings, verticles, deployments, admin, demo, adminPort,
-                  started, reloaders, reloader, watcher, accessLogFile, blockingPool);
+                  started, reloaders, reloader, watcher, accessLogWriter, blockingPool);
               log.info("edgeway listening on {} ({} event loops, {} routes){}", describe(listeners, gateway),
                   settings.instances(), snapshot.routes().size(),
                   admin == null ? "" : ", admin on " + config.admin().host() + ":" + adminPort);
@@ -229,7 +229,7 @@ public final class Gateway {
             stops.add(demo.stop());
           }
           return Future.join(stops)
-              .transform(x -> closeAccessLog(vertx, accessLogFile))
+              .transform(x -> closeAccessLog(vertx, accessLogWriter))
               .transform(x -> Future.failedFuture(failure));
         });
   }
@@ -247,35 +247,40 @@ public final class Gateway {
   }
 
   /**
-   * The access log first, so every request is logged from the first one: stdout through
-   * logback.xml's asynchronous appender, or a file opened here off the event loop.
+   * The access log first, so every request is logged from the first one: its writer thread, to
+   * stdout or to a file opened here off the event loop.
    */
   private static Future<Void> startAccessLog(
-      Vertx vertx, AccessLogConfig config, GatewayRuntime runtime, AtomicReference<AccessLogFile> opened) {
+      Vertx vertx, AccessLogConfig config, GatewayRuntime runtime, AtomicReference<AccessLogWriter> started) {
     if (!config.enabled()) {
       return Future.succeededFuture();
     }
     if (config.output() == AccessLogConfig.Output.STDOUT) {
-      runtime.addObserver(AccessLog.toStdout(config));
+      AccessLogWriter writer = AccessLogWriter.start(AccessLogOutput.stdout());
+      started.set(writer);
+      runtime.addMetricSource(writer::collect);
+      runtime.addObserver(AccessLog.toStdout(config, writer));
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> AccessLogFile.open(config.file()), false).map(file -> {
-      opened.set(file);
-      runtime.addObserver(file.accessLog(config));
+      AccessLogWriter writer = AccessLogWriter.start(file);
+      started.set(writer);
+      runtime.addMetricSource(writer::collect);
+      runtime.addObserver(AccessLog.toFile(config, writer));
       log.info("access log: {} (rolled at {}{}, {} kept)", config.file().path(), config.file().maxSize(),
           config.file().daily() ? " and daily" : "", config.file().maxHistory());
       return null;
     });
   }
 
-  /** Drains and closes the access-log file, if any (off the event loop: the drain waits). */
-  private static Future<Void> closeAccessLog(Vertx vertx, AtomicReference<AccessLogFile> opened) {
-    AccessLogFile file = opened.getAndSet(null);
-    if (file == null) {
+  /** Writes the lines still queued and closes the access log's output (off the event loop: it waits). */
+  private static Future<Void> closeAccessLog(Vertx vertx, AtomicReference<AccessLogWriter> started) {
+    AccessLogWriter writer = started.getAndSet(null);
+    if (writer == null) {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> {
-      file.close();
+      writer.close();
       return null;
     }, false);
   }
@@ -433,7 +438,7 @@ public final class Gateway {
           // After the filters' close actions, which may still hand work to the pool.
           blockingPool.close();
           // Last: the requests that finished during the drain are logged.
-          return closeAccessLog(vertx, accessLogFile);
+          return closeAccessLog(vertx, accessLogWriter);
         });
   }
 

@@ -11,7 +11,7 @@ import io.edgeway.spi.FilterContext;
 import io.edgeway.spi.GatewayFilter;
 import io.edgeway.spi.GatewayFilterFactory;
 import io.edgeway.spi.Stage;
-import io.edgeway.testing.LogCapture;
+import io.edgeway.testing.AccessLogLines;
 import io.edgeway.testing.OnContext;
 import io.edgeway.testing.TestUpstream;
 import io.vertx.core.Vertx;
@@ -93,6 +93,7 @@ class ProblemCodeEndToEndTest {
     String yaml = """
         server: { host: 127.0.0.1, port: 0, instances: 1 }
         admin: { enabled: false }
+        access-log: { output: file, file: { path: "%s" } }
         events:
           journal: { dir: "%s" }
         jwt-providers:
@@ -113,30 +114,28 @@ class ProblemCodeEndToEndTest {
             upstream: { targets: [ { url: "%s" } ] }
             filters:
               - deny: { reason: test }
-        """.formatted(dir.resolve("journal"), upstream.url(), upstream.url(), upstream.url());
+        """.formatted(dir.resolve("access.log"), dir.resolve("journal"), upstream.url(), upstream.url(), upstream.url());
     List<GatewayFilterFactory<?>> factories = new ArrayList<>();
     ServiceLoader.load(GatewayFilterFactory.class).forEach(factories::add);
     factories.add(new DenyFilterFactory());
     HttpClient client = vertx.createHttpClient();
-    try (LogCapture access = LogCapture.of("edgeway.access")) {
-      Gateway gateway = Gateway.start(vertx, ConfigLoader.load("test.yaml", yaml), "test.yaml",
-          FilterRegistry.of(factories), Gateway.discoverModules(getClass().getClassLoader()))
-          .await(20, TimeUnit.SECONDS);
-      try {
-        assertThat(get(client, gateway.port(), "/secured/x")).isEqualTo(401);
-        assertThat(get(client, gateway.port(), "/limited/x")).isEqualTo(200);
-        assertThat(get(client, gateway.port(), "/limited/x")).isEqualTo(429);
-        assertThat(get(client, gateway.port(), "/denied/x")).isEqualTo(403);
-      } finally {
-        gateway.stop(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
-      }
-      Map<String, String> logged = access.await(4, 5000).stream()
-          .map(e -> new JsonObject(e.getFormattedMessage()))
-          .filter(line -> line.getInteger("status") != 200)
-          .collect(Collectors.toMap(line -> line.getString("route"), line -> String.valueOf(line.getString("error"))));
-      assertThat(logged).containsExactlyInAnyOrderEntriesOf(
-          Map.of("secured", "missing_token", "limited", "rate_limited", "denied", "plugin_denied"));
+    Gateway gateway = Gateway.start(vertx, ConfigLoader.load("test.yaml", yaml), "test.yaml",
+        FilterRegistry.of(factories), Gateway.discoverModules(getClass().getClassLoader()))
+        .await(20, TimeUnit.SECONDS);
+    try {
+      assertThat(get(client, gateway.port(), "/secured/x")).isEqualTo(401);
+      assertThat(get(client, gateway.port(), "/limited/x")).isEqualTo(200);
+      assertThat(get(client, gateway.port(), "/limited/x")).isEqualTo(429);
+      assertThat(get(client, gateway.port(), "/denied/x")).isEqualTo(403);
+    } finally {
+      gateway.stop(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
     }
+    // Stopping the gateway wrote every queued line.
+    Map<String, String> logged = AccessLogLines.await(dir.resolve("access.log"), 4, 0).stream()
+        .filter(line -> line.getInteger("status") != 200)
+        .collect(Collectors.toMap(line -> line.getString("route"), line -> String.valueOf(line.getString("error"))));
+    assertThat(logged).containsExactlyInAnyOrderEntriesOf(
+        Map.of("secured", "missing_token", "limited", "rate_limited", "denied", "plugin_denied"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertThat(EventsCommand.run(new String[] {"tail", "--dir", dir.resolve("journal").toString()},
         new PrintStream(out, true, StandardCharsets.UTF_8), System.err)).isZero();

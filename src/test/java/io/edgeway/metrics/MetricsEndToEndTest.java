@@ -119,6 +119,9 @@ class MetricsEndToEndTest {
     assertThat(m.value("edgeway_config_reloads_total", "result", "success")).isZero();
     assertThat(m.value("edgeway_config_reloads_total", "result", "failure")).isZero();
     assertThat(m.value("edgeway_routes")).isEqualTo(2.0);
+    // The stdout access log is on (the test logback configuration keeps its logger quiet).
+    assertThat(m.value("edgeway_access_log_dropped_total")).isZero();
+    assertThat(m.value("edgeway_access_log_queued")).isZero();
     assertThat(m.has("jvm_memory_used_bytes")).isTrue();
     assertThat(m.has("jvm_gc_pause_seconds_count") || m.has("jvm_gc_memory_allocated_bytes_total")).isTrue();
     assertThat(m.has("jvm_threads_live_threads")).isTrue();

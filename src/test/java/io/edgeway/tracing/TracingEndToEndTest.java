@@ -4,7 +4,7 @@ import io.edgeway.testing.TestVertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeway.runtime.RequestTracer;
-import io.edgeway.testing.LogCapture;
+import io.edgeway.testing.AccessLogLines;
 import io.edgeway.testing.OnContext;
 import io.edgeway.testing.OtlpReceiver;
 import io.edgeway.testing.OtlpReceiver.ReceivedSpan;
@@ -16,12 +16,14 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Spans through a running gateway, received by a real OTLP/HTTP receiver: parentage, kinds,
@@ -31,6 +33,7 @@ class TracingEndToEndTest {
   private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
   private static final String CALLER_SPAN = "00f067aa0ba902b7";
 
+  @TempDir Path dir;
   private Vertx vertx;
   private TestUpstream upstream;
   private OtlpReceiver receiver;
@@ -57,13 +60,18 @@ class TracingEndToEndTest {
   private void startGateway(String tracing, String filters) throws Exception {
     gateway = TestGateway.start(vertx, """
         %s
+        access-log: { output: file, file: { path: "%s" } }
         routes:
           - id: app
             match: { path: /app/** }
             upstream: { targets: [ { url: %s } ] }
             filters: %s
-        """.formatted(tracing, upstream.url(), filters));
+        """.formatted(tracing, accessLog(), upstream.url(), filters));
     client = gateway.client(vertx);
+  }
+
+  private Path accessLog() {
+    return dir.resolve("access.log");
   }
 
   private String tracing(String extra) {
@@ -89,12 +97,10 @@ class TracingEndToEndTest {
   @Test
   void aRequestIsAServerSpanUnderTheCallerAndItsUpstreamCallAClientSpanTheUpstreamContinues() throws Exception {
     startGateway(tracing(""), "[]");
-    try (LogCapture access = LogCapture.of("edgeway.access")) {
-      assertThat(get("/app/hello?x=1", "traceparent", "00-" + TRACE + "-" + CALLER_SPAN + "-01",
-          "User-Agent", "curl/8")).isEqualTo(200);
-      JsonObject line = new JsonObject(access.await(1, 10_000).get(0).getFormattedMessage());
-      assertThat(line.getString("traceId")).isEqualTo(TRACE);
-    }
+    assertThat(get("/app/hello?x=1", "traceparent", "00-" + TRACE + "-" + CALLER_SPAN + "-01",
+        "User-Agent", "curl/8")).isEqualTo(200);
+    JsonObject line = AccessLogLines.await(accessLog(), 1, 10_000).get(0);
+    assertThat(line.getString("traceId")).isEqualTo(TRACE);
     List<ReceivedSpan> spans = receiver.awaitTrace(TRACE, 2);
     assertThat(spans).hasSize(2);
     ReceivedSpan server = only(spans, SpanKind.SPAN_KIND_SERVER);
@@ -143,11 +149,8 @@ class TracingEndToEndTest {
   @Test
   void aNewTraceKeepsTheTraceIdTheAccessLogShowsAndAGatewayErrorIsRecorded() throws Exception {
     startGateway(tracing(""), "[]");
-    String traceId;
-    try (LogCapture access = LogCapture.of("edgeway.access")) {
-      assertThat(get("/nowhere")).isEqualTo(404);
-      traceId = new JsonObject(access.await(1, 10_000).get(0).getFormattedMessage()).getString("traceId");
-    }
+    assertThat(get("/nowhere")).isEqualTo(404);
+    String traceId = AccessLogLines.await(accessLog(), 1, 10_000).get(0).getString("traceId");
     List<ReceivedSpan> spans = receiver.awaitTrace(traceId, 1);
     ReceivedSpan server = only(spans, SpanKind.SPAN_KIND_SERVER);
     assertThat(server.parentSpanId()).isNull();

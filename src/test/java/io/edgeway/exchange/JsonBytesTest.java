@@ -1,8 +1,7 @@
-package io.edgeway.events;
+package io.edgeway.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.edgeway.exchange.JsonText;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,15 +1,16 @@
-package io.edgeway.events;
+package io.edgeway.exchange;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A JSON writer straight to UTF-8 bytes, for the one event built per request: one pass per
- * string (escape and encode together), no intermediate {@code String}, and a buffer its owner
- * reuses, so the only allocation per document is the exact-size copy {@link #toByteArray}
- * returns. Escaping follows {@link io.edgeway.exchange.JsonText}. Not thread-safe.
+ * A JSON writer straight to UTF-8 bytes, for the documents built per request (the request event,
+ * the access-log line): one pass per string (escape and encode together), no intermediate
+ * {@code String}, and a buffer its owner reuses (one per event loop), so the only allocation per
+ * document is the exact-size copy {@link #toByteArray} returns. Escaping follows
+ * {@link JsonText}. Not thread-safe.
  */
-final class JsonBytes {
+public final class JsonBytes {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
@@ -23,12 +24,12 @@ final class JsonBytes {
   private byte[] buf;
   private int size;
 
-  JsonBytes(int initialCapacity) {
+  public JsonBytes(int initialCapacity) {
     this.initialCapacity = initialCapacity;
     buf = new byte[initialCapacity];
   }
 
-  JsonBytes reset() {
+  public JsonBytes reset() {
     if (buf.length > KEEP_AT_MOST) {
       buf = new byte[initialCapacity];
     }
@@ -36,21 +37,21 @@ final class JsonBytes {
     return this;
   }
 
-  int size() {
+  public int size() {
     return size;
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return Arrays.copyOf(buf, size);
   }
 
-  JsonBytes raw(byte b) {
+  public JsonBytes raw(byte b) {
     ensure(1);
     buf[size++] = b;
     return this;
   }
 
-  JsonBytes raw(byte[] bytes) {
+  public JsonBytes raw(byte[] bytes) {
     ensure(bytes.length);
     System.arraycopy(bytes, 0, buf, size, bytes.length);
     size += bytes.length;
@@ -58,7 +59,7 @@ final class JsonBytes {
   }
 
   /** {@code value} as a JSON string literal, or {@code null}. */
-  JsonBytes string(String value) {
+  public JsonBytes string(String value) {
     if (value == null) {
       return raw(NULL);
     }
@@ -108,7 +109,7 @@ final class JsonBytes {
     return this;
   }
 
-  JsonBytes number(long value) {
+  public JsonBytes number(long value) {
     if (value == Long.MIN_VALUE) {
       return raw(LONG_MIN);
     }
@@ -131,7 +132,7 @@ final class JsonBytes {
   }
 
   /** Nanoseconds as milliseconds with microsecond precision ({@code 12}, {@code 12.500}, {@code 0.042}). */
-  JsonBytes millis(long nanos) {
+  public JsonBytes millis(long nanos) {
     long micros = nanos / 1_000;
     number(micros / 1_000);
     int fraction = (int) Math.abs(micros % 1_000);
@@ -145,7 +146,7 @@ final class JsonBytes {
     return this;
   }
 
-  JsonBytes bool(boolean value) {
+  public JsonBytes bool(boolean value) {
     return raw(value ? TRUE : FALSE);
   }
 
