@@ -31,14 +31,25 @@ class EventLoopTransportTest {
   @Test
   void autoTakesTheFirstAvailableInItsOrderAndSaysWhyItPassedOverTheOthers() {
     Map<ServerTransport, Transport> machine = Map.of(
-        ServerTransport.EPOLL, new FakeTransport("epoll", new UnsatisfiedLinkError("no epoll in this libc")),
-        ServerTransport.IO_URING, IO_URING, ServerTransport.NIO, NIO);
+        ServerTransport.IO_URING, new FakeTransport("io_uring", new IllegalStateException("kernel.io_uring_disabled is 2")),
+        ServerTransport.EPOLL, EPOLL, ServerTransport.NIO, NIO);
+
+    EventLoopTransport.Choice choice = EventLoopTransport.choose(ServerTransport.AUTO, machine::get);
+
+    assertThat(choice.transport()).isSameAs(EPOLL);
+    assertThat(choice.description()).isEqualTo(
+        "epoll (server.transport: auto; io-uring unavailable: IllegalStateException: kernel.io_uring_disabled is 2)");
+  }
+
+  @Test
+  void autoPrefersIoUringToEpollWhereTheKernelAllowsIt() {
+    Map<ServerTransport, Transport> machine = Map.of(ServerTransport.IO_URING, IO_URING, ServerTransport.EPOLL, EPOLL,
+        ServerTransport.NIO, NIO);
 
     EventLoopTransport.Choice choice = EventLoopTransport.choose(ServerTransport.AUTO, machine::get);
 
     assertThat(choice.transport()).isSameAs(IO_URING);
-    assertThat(choice.description())
-        .isEqualTo("io-uring (server.transport: auto; epoll unavailable: UnsatisfiedLinkError: no epoll in this libc)");
+    assertThat(choice.description()).isEqualTo("io-uring (server.transport: auto)");
   }
 
   @Test
@@ -48,8 +59,8 @@ class EventLoopTransportTest {
     EventLoopTransport.Choice choice = EventLoopTransport.choose(ServerTransport.AUTO, machine::get);
 
     assertThat(choice.transport()).isSameAs(NIO);
-    assertThat(choice.description()).isEqualTo("nio (server.transport: auto; epoll unavailable: not on the class "
-        + "path; io-uring unavailable: not on the class path)");
+    assertThat(choice.description()).isEqualTo("nio (server.transport: auto; io-uring unavailable: not on the "
+        + "class path; epoll unavailable: not on the class path)");
   }
 
   @Test
@@ -76,7 +87,7 @@ class EventLoopTransportTest {
   void theShippedClassPathOffersANativeTransportOnLinuxAndVertxRunsOnIt() {
     EventLoopTransport.Choice choice = EventLoopTransport.choose(ServerTransport.AUTO);
     if (System.getProperty("os.name").startsWith("Linux")) {
-      // The gateway depends on Netty's epoll and io_uring natives for x86_64 and aarch64.
+      // The gateway ships Netty's io_uring and epoll natives for x86_64 and aarch64.
       assertThat(choice.transport()).isIn(Transport.EPOLL, Transport.IO_URING);
     }
     Vertx vertx = Vertx.builder().withTransport(choice.transport()).build();
