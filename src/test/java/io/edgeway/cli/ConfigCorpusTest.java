@@ -69,7 +69,9 @@ class ConfigCorpusTest {
           "JWT_PUBLIC_KEY_FILE", "/nonexistent/edgeway-test/jwt-pub.pem",
           "PARTNER_SECRET", "a-partner-secret-of-at-least-32-bytes",
           "TLS_CERT", files[0].toString(),
-          "TLS_KEY", files[1].toString());
+          "TLS_KEY", files[1].toString(),
+          // The scratch directory of a load-test run (access-log files of accesslog-file, fullchain).
+          "SCENARIO_DIR", dir.toString());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
