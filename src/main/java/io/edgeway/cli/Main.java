@@ -181,14 +181,11 @@ public final class Main {
       return RUNTIME_FAILURE;
     }
     log.info("event loops: {} on {}", loops, transport.description());
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions()
-            .setEventLoopPoolSize(loops)
-            .setBlockedThreadCheckInterval(1000)
-            .setMaxEventLoopExecuteTime(2000)
-            .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS))
-        .withTransport(transport.transport())
-        .build();
+    Vertx vertx = transport.vertx(new VertxOptions()
+        .setEventLoopPoolSize(loops)
+        .setBlockedThreadCheckInterval(1000)
+        .setMaxEventLoopExecuteTime(2000)
+        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, loaded, origin, plugins, Gateway.discoverModules(Main.class.getClassLoader()))

@@ -1,6 +1,7 @@
 package io.edgeway.events;
 
 import io.edgeway.exchange.JsonText;
+import io.edgeway.exchange.UtcTimestamps;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ public record Event(
 
   /** {@code ce_time}: RFC 3339 in UTC, with milliseconds. */
   public String time() {
-    return EventTime.text(timeMillis);
+    return UtcTimestamps.text(timeMillis);
   }
 
   /** The event in CloudEvents JSON format (structured mode, and what {@code events tail} prints). */

@@ -1,5 +1,6 @@
 package io.edgeway.events;
 
+import io.edgeway.exchange.UtcTimestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -107,7 +108,7 @@ final class KafkaSender implements EventSender {
 
   private Header time(long millis) {
     if (millis != timeMillis || time == null) {
-      time = new RecordHeader("ce_time", EventTime.utf8(millis));
+      time = new RecordHeader("ce_time", UtcTimestamps.ascii(millis));
       timeMillis = millis;
     }
     return time;

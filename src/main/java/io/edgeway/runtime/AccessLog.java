@@ -60,14 +60,16 @@ final class AccessLog implements ExchangeObserver {
    * no line is built).
    */
   static AccessLog toStdout(AccessLogConfig config, AccessLogWriter writer) {
-    return new AccessLog(config, log::isInfoEnabled, writer, System::currentTimeMillis,
-        () -> ThreadLocalRandom.current().nextDouble());
+    return through(config, log::isInfoEnabled, writer);
   }
 
   /** The file access log of {@code config}, through {@code writer} (always on). */
   static AccessLog toFile(AccessLogConfig config, AccessLogWriter writer) {
-    return new AccessLog(config, () -> true, writer, System::currentTimeMillis,
-        () -> ThreadLocalRandom.current().nextDouble());
+    return through(config, () -> true, writer);
+  }
+
+  private static AccessLog through(AccessLogConfig config, BooleanSupplier on, AccessLogWriter writer) {
+    return new AccessLog(config, on, writer, System::currentTimeMillis, () -> ThreadLocalRandom.current().nextDouble());
   }
 
   @Override

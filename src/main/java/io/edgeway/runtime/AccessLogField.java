@@ -3,6 +3,7 @@ package io.edgeway.runtime;
 import io.edgeway.config.AccessLogConfig;
 import io.edgeway.exchange.DefaultExchange;
 import io.edgeway.exchange.JsonBytes;
+import io.edgeway.exchange.UtcTimestamps;
 import io.edgeway.spi.ExchangeOutcome;
 import io.edgeway.spi.StandardAttributes;
 import io.vertx.core.http.HttpHeaders;

@@ -91,10 +91,8 @@ public final class EmbeddedGateway implements AutoCloseable {
     try {
       List<GatewayModule> modules = Gateway.discoverModules(EmbeddedGateway.class.getClassLoader());
       LoadedConfig loaded = new ConfigValidator(plugins.registry(), modules).load(source, yaml, System::getenv);
-      vertx = Vertx.builder()
-          .with(new VertxOptions().setEventLoopPoolSize(loaded.config().server().instances()))
-          .withTransport(EventLoopTransport.choose(loaded.config().server().transport()).transport())
-          .build();
+      vertx = EventLoopTransport.choose(loaded.config().server().transport())
+          .vertx(new VertxOptions().setEventLoopPoolSize(loaded.config().server().instances()));
       Gateway gateway = Gateway.start(vertx, loaded, ConfigOrigin.ofText(source, yaml), plugins, modules)
           .await(60, TimeUnit.SECONDS);
       return new EmbeddedGateway(vertx, gateway);

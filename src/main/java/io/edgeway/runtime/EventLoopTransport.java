@@ -3,6 +3,8 @@ package io.edgeway.runtime;
 import static java.util.Objects.requireNonNull;
 
 import io.edgeway.config.ServerTransport;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,11 @@ public final class EventLoopTransport {
     public Choice {
       requireNonNull(transport, "transport");
       requireNonNull(description, "description");
+    }
+
+    /** A Vert.x instance with {@code options} whose event loops run on this transport. */
+    public Vertx vertx(VertxOptions options) {
+      return Vertx.builder().with(options).withTransport(transport).build();
     }
   }
 

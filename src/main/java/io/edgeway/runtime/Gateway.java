@@ -256,21 +256,25 @@ public final class Gateway {
       return Future.succeededFuture();
     }
     if (config.output() == AccessLogConfig.Output.STDOUT) {
-      AccessLogWriter writer = AccessLogWriter.start(AccessLogOutput.stdout());
-      started.set(writer);
-      runtime.addMetricSource(writer::collect);
+      AccessLogWriter writer = attach(runtime, started, AccessLogOutput.stdout());
       runtime.addObserver(AccessLog.toStdout(config, writer));
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> AccessLogFile.open(config.file()), false).map(file -> {
-      AccessLogWriter writer = AccessLogWriter.start(file);
-      started.set(writer);
-      runtime.addMetricSource(writer::collect);
-      runtime.addObserver(AccessLog.toFile(config, writer));
+      runtime.addObserver(AccessLog.toFile(config, attach(runtime, started, file)));
       log.info("access log: {} (rolled at {}{}, {} kept)", config.file().path(), config.file().maxSize(),
           config.file().daily() ? " and daily" : "", config.file().maxHistory());
       return null;
     });
+  }
+
+  /** Starts the writer thread of {@code output}, its metrics, and remembers it for the close. */
+  private static AccessLogWriter attach(
+      GatewayRuntime runtime, AtomicReference<AccessLogWriter> started, AccessLogOutput output) {
+    AccessLogWriter writer = AccessLogWriter.start(output);
+    started.set(writer);
+    runtime.addMetricSource(writer::collect);
+    return writer;
   }
 
   /** Writes the lines still queued and closes the access log's output (off the event loop: it waits). */

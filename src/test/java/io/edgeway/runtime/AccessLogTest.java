@@ -8,6 +8,7 @@ import io.edgeway.config.AccessLogConfig;
 import io.edgeway.exchange.DefaultExchange;
 import io.edgeway.exchange.DefaultGatewayRequest;
 import io.edgeway.exchange.JsonBytes;
+import io.edgeway.exchange.UtcTimestamps;
 import io.edgeway.spi.Body;
 import io.edgeway.spi.ExchangeOutcome;
 import io.edgeway.spi.StandardAttributes;

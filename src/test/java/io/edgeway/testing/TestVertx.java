@@ -20,6 +20,6 @@ public final class TestVertx {
   }
 
   public static Vertx create(VertxOptions options) {
-    return Vertx.builder().with(options).withTransport(SHIPPED.transport()).build();
+    return SHIPPED.vertx(options);
   }
 }
