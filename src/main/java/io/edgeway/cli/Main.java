@@ -37,6 +37,7 @@ public final class Main {
   public static final int INVALID_CONFIG = 2;
   public static final int USAGE = 64;
 
+  private static final String NETTY_JFR = "io.netty.jfr.enabled";
   private static final String DEFAULT_CONFIG = "config/edgeway.yaml";
   private static final String EMBEDDED_CONFIG = "/config/edgeway.yaml";
   private static final String USAGE_TEXT = """
@@ -51,6 +52,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Netty's buffer events for Flight Recorder: when on, the JVM instruments each event class as
+    // it loads (jdk.jfr and ASM, about 100 classes and their compilation) before the first request.
+    // Off unless asked for with -Dio.netty.jfr.enabled=true; JFR itself keeps working.
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
     int code = run(args, System.out, System.err);
     if (code != OK || isCheck(args) || args.length > 0 && !args[0].startsWith("-")) {
       System.exit(code);

@@ -67,9 +67,9 @@ public final class MetricsModule implements GatewayModule {
           new JvmThreadMetrics(), new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics());
       binders.forEach(b -> b.bindTo(meters));
       this.gcMetrics = gc;
+      // Loads what the first request records into, here rather than on a loop. (The first scrape
+      // runs on a worker, so it is not warmed up here: start-up is shorter without it.)
       RequestMetrics requests = new RequestMetrics(meters, config.buckets());
-      // Load what the first request and the first scrape use, here rather than on a loop.
-      meters.scrape();
       this.registry = meters;
       return requests;
     }, false).map(requests -> {

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * always are. The fields are listed in the README ("Logs").
  */
 final class AccessLog implements ExchangeObserver {
-  /** The stdout access log is on while this logger is at INFO ({@code EDGEWAY_ACCESS_LOG}, logback.xml). */
+  /** The stdout access log is on while this logger is at INFO ({@code EDGEWAY_ACCESS_LOG}, see cli/OperationalLog). */
   static final String LOGGER = "edgeway.access";
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
   // Each event loop builds its lines in its own buffer; only the exact-size copy is allocated.

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code access-log.output: file}: logback's rolling file appender (by size, and daily unless
- * {@code daily: false}), built in code from the section rather than from logback.xml, so one YAML
+ * {@code daily: false}), built in code from the section rather than from a logback file, so one YAML
  * file configures the gateway. Its events are not log events but whole batches of lines, already
  * UTF-8, that the {@link AccessLogWriter} gathered: one append, one roll check and one
  * {@code write(2)} per batch, while logback keeps doing what it does well (naming, rolling and

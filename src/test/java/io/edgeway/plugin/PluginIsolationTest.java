@@ -153,7 +153,7 @@ class PluginIsolationTest {
       assertThat(services).hasSize(1);
       assertThat(services.get(0).toString()).contains("probe.jar");
       assertThat(loader.getResource("io/edgeway/proxy/Upstream.class")).isNull();
-      assertThat(loader.getResource("logback.xml")).isNull();
+      assertThat(loader.getResource("logback-test.xml")).isNull();
       assertThat(set.jars().get(0).factories()).hasSize(1);
       assertThat(set.registry().entry("stamp").orElseThrow().origin().jar())
           .isEqualTo(plugins.resolve("probe.jar").toString());

@@ -112,7 +112,9 @@ class ShippedJarSmokeIT {
     org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"));
     // The jar carries Netty's epoll and io_uring natives; Java NIO would cost more CPU per request.
     assertThat(gateway.stderr().lines().filter(l -> l.contains("event loops: ")))
-        .as(gateway.logs()).singleElement().asString().containsAnyOf(" on epoll (", " on io-uring (");
+        .as(gateway.logs()).singleElement().asString().containsAnyOf(" on epoll (", " on io-uring (")
+        // The operational log's format, set in code (cli/OperationalLog), not by a logback.xml.
+        .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[main\\] io\\.edgeway\\.cli\\.Main - .*");
   }
 
   @Test
