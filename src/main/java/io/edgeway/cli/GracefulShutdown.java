@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.edgeway.runtime.Gateway;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,16 +31,25 @@ final class GracefulShutdown {
    * Stops the gateway, or waits for the stop another thread began; true when everything closed
    * in time. Blocks: never call it on an event loop.
    */
-  synchronized boolean stop(String why) {
+  boolean stop(String why) {
+    return stop(why, gateway.drainDelay());
+  }
+
+  /** As {@link #stop(String)}, with no drain delay: for a gateway no load balancer sends traffic to. */
+  boolean stopWithoutDrainDelay(String why) {
+    return stop(why, Duration.ZERO);
+  }
+
+  private synchronized boolean stop(String why, Duration drainDelay) {
     if (clean != null) {
       return clean;
     }
     log.info("shutting down ({}): not ready, accepting for the drain delay ({}), then draining in-flight "
-        + "requests (grace {})", why, gateway.drainDelay(), gateway.shutdownGrace());
+        + "requests (grace {})", why, drainDelay, gateway.shutdownGrace());
     boolean ok = true;
     try {
-      gateway.stop(gateway.drainDelay(), gateway.shutdownGrace())
-          .await(gateway.drainDelay().toMillis() + gateway.shutdownGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      gateway.stop(drainDelay, gateway.shutdownGrace())
+          .await(drainDelay.toMillis() + gateway.shutdownGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
       vertx.close().await(10, TimeUnit.SECONDS);
       log.info("stopped");
     } catch (Exception e) {

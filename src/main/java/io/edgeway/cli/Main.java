@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +81,17 @@ public final class Main {
     if (subcommand.isPresent()) {
       return subcommand.get().run(Arrays.copyOfRange(args, 1, args.length), out, err);
     }
+    return run(args, out, err, started -> {});
+  }
+
+  /** A gateway this class started, for a command that drives it ({@link TrainingRun}). */
+  record Started(Gateway gateway, Vertx vertx, GracefulShutdown shutdown) {}
+
+  /**
+   * Parses the gateway's arguments and starts it as {@code java -jar edgeway.jar ARGS} does; once it
+   * serves, hands it to {@code onStarted} and returns {@link #OK}.
+   */
+  static int run(String[] args, PrintStream out, PrintStream err, Consumer<Started> onStarted) {
     String configFile = null;
     String pluginDir = "plugins";
     boolean check = false;
@@ -126,7 +138,7 @@ public final class Main {
       err.println("edgeway: " + e.getMessage());
       return INVALID_CONFIG;
     }
-    int code = run(configFile, check, plugins, validator, out, err);
+    int code = run(configFile, check, plugins, validator, out, err, onStarted);
     if (code != OK || check) {
       plugins.closeUnused(); // nothing serves: close the class loaders, delete the nested jars
     }
@@ -134,7 +146,7 @@ public final class Main {
   }
 
   private static int run(String configFile, boolean check, PluginSet plugins, ConfigValidator validator,
-      PrintStream out, PrintStream err) {
+      PrintStream out, PrintStream err, Consumer<Started> onStarted) {
     LoadedConfig loaded;
     String source;
     ConfigOrigin origin;
@@ -174,10 +186,11 @@ public final class Main {
         vertx.close();
       }
     }
-    return start(loaded, origin, plugins, err);
+    return start(loaded, origin, plugins, err, onStarted);
   }
 
-  private static int start(LoadedConfig loaded, ConfigOrigin origin, PluginSet plugins, PrintStream err) {
+  private static int start(LoadedConfig loaded, ConfigOrigin origin, PluginSet plugins, PrintStream err,
+      Consumer<Started> onStarted) {
     Logger log = LoggerFactory.getLogger(Main.class);
     int loops = loaded.config().server().instances();
     EventLoopTransport.Choice transport;
@@ -215,6 +228,7 @@ public final class Main {
     Gateway running = gateway;
     // The reload runs on its own thread and logs its outcome; the signal thread only asks for it.
     Signals.install(shutdown, () -> running.reloader().reload("SIGHUP"));
+    onStarted.accept(new Started(gateway, vertx, shutdown));
     return OK;
   }
 

@@ -63,7 +63,15 @@ final class ShippedJar implements AutoCloseable {
 
   /** Starts {@code java -jar edgeway.jar args...} in {@code dir} with {@code env} added. */
   static ShippedJar start(Path dir, Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+    return start(dir, env, List.of(), args);
+  }
+
+  /** Starts {@code java JVM-OPTIONS -jar edgeway.jar args...} in {@code dir} with {@code env} added. */
+  static ShippedJar start(Path dir, Map<String, String> env, List<String> jvmOptions, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(java()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     builder.environment().putAll(env);
