@@ -85,6 +85,10 @@ final class JwtFilter implements GatewayFilter {
     this.cache = config.tokenCacheSize() == 0 ? null : Caffeine.newBuilder()
         .maximumSize(config.tokenCacheSize())
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        // Maintenance inline on the reading loop. On the common pool, every few hits of a popular
+        // token woke a pool thread that then fought the loop for the cache's lock: about 5 µs per
+        // request on one core (loadtest/profiles/jwt-ratelimit.md).
+        .executor(Runnable::run)
         .expireAfter(new Expiry<TokenKey, Accepted>() {
           @Override
           public long expireAfterCreate(TokenKey key, Accepted value, long now) {

@@ -82,6 +82,8 @@ public final class RedisBucketStore {
   private final Cache<String, AsyncBucketProxy> proxies = Caffeine.newBuilder()
       .maximumSize(100_000)
       .expireAfterAccess(Duration.ofMinutes(10))
+      // Maintenance inline, as the local store: no common-pool wake-ups from a hot key's reads.
+      .executor(Runnable::run)
       .build();
 
   RedisBucketStore(RedisStoreConfig config, StoreBreaker.Listener listener) {
