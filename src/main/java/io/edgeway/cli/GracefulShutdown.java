@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Stops a running gateway once, however many ways ask (SIGTERM handler, JVM shutdown hook):
  * not ready at once, keep accepting for the configured drain delay, stop accepting, let in-flight
  * requests finish up to the configured grace, close
- * Vert.x, then flush the logs (the access log's asynchronous appender still holds the last lines).
+ * Vert.x, then flush the operational log.
  */
 final class GracefulShutdown {
   private static final Logger log = LoggerFactory.getLogger(GracefulShutdown.class);
@@ -62,7 +62,8 @@ final class GracefulShutdown {
   }
 
   private static void flushLogs() {
-    // Stopping logback's context drains the async access-log appender (bounded by its flush time).
+    // Stopping logback's context flushes and closes its appenders. (The access log is not among
+    // them: its writer drained when the gateway stopped.)
     if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
       context.stop();
     }
