@@ -172,7 +172,7 @@ public final class ConfigLoader {
       checkPorts(config, errors);
     }
     errors.throwIfAny();
-    return new LoadedConfig(config, locations);
+    return new LoadedConfig(config, locations, new ConfigNode(sourceName, "", tree.root()));
   }
 
   // Core sections bind as one record; each module section binds on its own. Unknown top-level keys
@@ -258,13 +258,13 @@ public final class ConfigLoader {
   // Checked on the tree rather than the records so that duplicates are found even when some
   // route has other problems and could not be bound.
   private static void checkDuplicateRouteIds(String source, Node root, ConfigErrors errors) {
-    Node routes = child(root, "routes");
+    Node routes = ConfigNode.child(root, "routes");
     if (!(routes instanceof SequenceNode sequence)) {
       return;
     }
     Map<String, Integer> firstIndex = new HashMap<>();
     for (int i = 0; i < sequence.getValue().size(); i++) {
-      Node id = child(sequence.getValue().get(i), "id");
+      Node id = ConfigNode.child(sequence.getValue().get(i), "id");
       if (id instanceof ScalarNode scalar && !ConfigNode.isNull(scalar) && !errors.isReported(scalar)) {
         Integer first = firstIndex.putIfAbsent(scalar.getValue(), i);
         if (first != null) {
@@ -309,17 +309,6 @@ public final class ConfigLoader {
     }
     int end = text.indexOf('\n', start);
     return end < 0 ? text.substring(start) : text.substring(start, end);
-  }
-
-  private static Node child(Node node, String key) {
-    if (node instanceof MappingNode mapping) {
-      for (NodeTuple tuple : mapping.getValue()) {
-        if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
-          return tuple.getValueNode();
-        }
-      }
-    }
-    return null;
   }
 
   private static ConfigException fileError(String source, String message) {
