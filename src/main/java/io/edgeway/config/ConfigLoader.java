@@ -144,35 +144,39 @@ public final class ConfigLoader {
     if (yamlText.length() > MAX_DOCUMENT_CHARS) {
       throw fileError(sourceName, "document larger than " + MAX_DOCUMENT_CHARS + " characters (expected: a smaller config file)");
     }
+    ConfigErrors treeErrors = new ConfigErrors(ConfigLocations.empty(sourceName));
+    ConfigNode tree = new ConfigNode(sourceName, "", checkedTree(sourceName, yamlText, environment, treeErrors));
+    ConfigErrors errors = treeErrors.withLocations(new ConfigLocations(tree));
+
+    GatewayConfig config = tree.node() instanceof MappingNode root ? bindSections(sourceName, root, schema, errors) : null;
+    checkDuplicateRouteIds(sourceName, tree.node(), errors);
+    schema.check().check(tree, errors);
+    if (config != null) {
+      checkPorts(config, errors);
+    }
+    errors.throwIfAny();
+    return new LoadedConfig(config, tree);
+  }
+
+  // The composed document and its checked copy share scalars but not mappings and lists: the
+  // composed one is garbage once this returns, before binding.
+  private static Node checkedTree(String source, String text, Function<String, String> environment,
+      ConfigErrors errors) throws ConfigException {
     LoadSettings settings = LoadSettings.builder()
-        .setLabel(sourceName)
+        .setLabel(source)
         .setSchema(SCHEMA)
         .setMaxAliasesForCollections(MAX_ALIASES)
         .setAllowRecursiveKeys(false)
         .setCodePointLimit(MAX_DOCUMENT_CHARS)
         .setUseMarks(true)
         .build();
-    Node composed = compose(sourceName, yamlText, settings);
-
-    ConfigErrors treeErrors = new ConfigErrors(ConfigLocations.empty(sourceName));
+    Node composed = compose(source, text, settings);
     if (!(composed instanceof MappingNode)) {
-      treeErrors.add(sourceName, composed, "", NodeText.describe(composed)
+      errors.add(source, composed, "", NodeText.describe(composed)
           + " (expected: a mapping of sections such as server, admin, routes)");
-      treeErrors.throwIfAny();
+      errors.throwIfAny();
     }
-    ConfigTree.Result tree = ConfigTree.check(sourceName, composed, new EnvSubstitution(environment),
-        SCHEMA.getScalarResolver(), treeErrors);
-    ConfigLocations locations = new ConfigLocations(sourceName, tree.positions());
-    ConfigErrors errors = treeErrors.withLocations(locations);
-
-    GatewayConfig config = tree.root() instanceof MappingNode root ? bindSections(sourceName, root, schema, errors) : null;
-    checkDuplicateRouteIds(sourceName, tree.root(), errors);
-    schema.check().check(new ConfigNode(sourceName, "", tree.root()), errors);
-    if (config != null) {
-      checkPorts(config, errors);
-    }
-    errors.throwIfAny();
-    return new LoadedConfig(config, locations, new ConfigNode(sourceName, "", tree.root()));
+    return ConfigTree.check(source, composed, new EnvSubstitution(environment), SCHEMA.getScalarResolver(), errors);
   }
 
   // Core sections bind as one record; each module section binds on its own. Unknown top-level keys

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,8 +21,8 @@ import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 /**
  * The checked copy of a composed YAML tree that binding works on: environment references
  * substituted, duplicate and non-string keys reported and dropped, aliases expanded into copies
- * (bounded, so an alias bomb is an error instead of an out-of-memory), and the position of every
- * key path recorded.
+ * (bounded, so an alias bomb is an error instead of an out-of-memory). The copy keeps the nodes'
+ * marks: {@link ConfigLocations} reads a key path's position from it.
  */
 final class ConfigTree {
 
@@ -34,7 +33,6 @@ final class ConfigTree {
   private final EnvSubstitution substitution;
   private final ScalarResolver resolver;
   private final ConfigErrors errors;
-  private final Map<String, ConfigPosition> positions = new LinkedHashMap<>();
   private final Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Node> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<Node, ScalarNode> scalarCopies = new IdentityHashMap<>();
@@ -48,18 +46,13 @@ final class ConfigTree {
     this.errors = errors;
   }
 
-  /** The checked root and where each path is. */
-  record Result(Node root, Map<String, ConfigPosition> positions) {}
-
   /**
    * @param errors receives the problems; nodes whose value could not be substituted are marked as
    *     reported so the binder does not add a second error for them
    */
-  static Result check(String source, Node root, EnvSubstitution substitution, ScalarResolver resolver, ConfigErrors errors) {
+  static Node check(String source, Node root, EnvSubstitution substitution, ScalarResolver resolver, ConfigErrors errors) {
     requireNonNull(root, "root");
-    ConfigTree tree = new ConfigTree(source, substitution, resolver, errors);
-    Node copy = tree.copy(root, "");
-    return new Result(copy, tree.positions);
+    return new ConfigTree(source, substitution, resolver, errors).copy(root, "");
   }
 
   private Node copy(Node node, String path) {
@@ -75,7 +68,6 @@ final class ConfigTree {
       }
       return nullScalar(node);
     }
-    positions.putIfAbsent(path, ConfigPosition.of(source, node));
     if (node instanceof ScalarNode scalar) {
       return copyScalar(scalar, path);
     }

@@ -12,20 +12,24 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * {@link #config()} alone, which holds no YAML and no positions.
  *
  * @param config the bound configuration
- * @param locations key path to position
- * @param tree the checked YAML document ({@code ${ENV}} substituted) the configuration was bound from
+ * @param tree the checked YAML document ({@code ${ENV}} substituted) the configuration was bound
+ *     from; its nodes carry their positions
  */
-public record LoadedConfig(GatewayConfig config, ConfigLocations locations, ConfigNode tree) {
+public record LoadedConfig(GatewayConfig config, ConfigNode tree) {
 
   public LoadedConfig {
     requireNonNull(config, "config");
-    requireNonNull(locations, "locations");
     requireNonNull(tree, "tree");
+  }
+
+  /** Where each key path was written. */
+  public ConfigLocations locations() {
+    return new ConfigLocations(tree);
   }
 
   /** A fresh collector for a later stage's problems, resolving paths against this file. */
   public ConfigErrors newErrors() {
-    return new ConfigErrors(locations);
+    return new ConfigErrors(locations());
   }
 
   /**
