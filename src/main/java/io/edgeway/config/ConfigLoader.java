@@ -158,8 +158,8 @@ public final class ConfigLoader {
     return new LoadedConfig(config, tree);
   }
 
-  // The composed document and its checked copy share scalars but not mappings and lists: the
-  // composed one is garbage once this returns, before binding.
+  // YAML -> composed document -> checked copy. The copy shares nothing with the composed document
+  // but strings, and ConfigTree empties the composed one as it goes: none of it outlives this call.
   private static Node checkedTree(String source, String text, Function<String, String> environment,
       ConfigErrors errors) throws ConfigException {
     LoadSettings settings = LoadSettings.builder()

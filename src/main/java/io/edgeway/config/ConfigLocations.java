@@ -22,8 +22,8 @@ public final class ConfigLocations {
   private final ConfigNode tree;
 
   /**
-   * @param tree the checked document (its nodes carry their marks); {@code tree.source()} is the
-   *     file name the paths belong to
+   * @param tree the checked document (each node carries where it starts); {@code tree.source()} is
+   *     the file name the paths belong to
    */
   public ConfigLocations(ConfigNode tree) {
     this.tree = requireNonNull(tree, "tree");
