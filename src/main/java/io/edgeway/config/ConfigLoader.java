@@ -144,35 +144,39 @@ public final class ConfigLoader {
     if (yamlText.length() > MAX_DOCUMENT_CHARS) {
       throw fileError(sourceName, "document larger than " + MAX_DOCUMENT_CHARS + " characters (expected: a smaller config file)");
     }
+    ConfigErrors treeErrors = new ConfigErrors(ConfigLocations.empty(sourceName));
+    ConfigNode tree = new ConfigNode(sourceName, "", checkedTree(sourceName, yamlText, environment, treeErrors));
+    ConfigErrors errors = treeErrors.withLocations(new ConfigLocations(tree));
+
+    GatewayConfig config = tree.node() instanceof MappingNode root ? bindSections(sourceName, root, schema, errors) : null;
+    checkDuplicateRouteIds(sourceName, tree.node(), errors);
+    schema.check().check(tree, errors);
+    if (config != null) {
+      checkPorts(config, errors);
+    }
+    errors.throwIfAny();
+    return new LoadedConfig(config, tree);
+  }
+
+  // YAML -> composed document -> checked copy. The copy shares nothing with the composed document
+  // but strings, and ConfigTree empties the composed one as it goes: none of it outlives this call.
+  private static Node checkedTree(String source, String text, Function<String, String> environment,
+      ConfigErrors errors) throws ConfigException {
     LoadSettings settings = LoadSettings.builder()
-        .setLabel(sourceName)
+        .setLabel(source)
         .setSchema(SCHEMA)
         .setMaxAliasesForCollections(MAX_ALIASES)
         .setAllowRecursiveKeys(false)
         .setCodePointLimit(MAX_DOCUMENT_CHARS)
         .setUseMarks(true)
         .build();
-    Node composed = compose(sourceName, yamlText, settings);
-
-    ConfigErrors treeErrors = new ConfigErrors(ConfigLocations.empty(sourceName));
+    Node composed = compose(source, text, settings);
     if (!(composed instanceof MappingNode)) {
-      treeErrors.add(sourceName, composed, "", NodeText.describe(composed)
+      errors.add(source, composed, "", NodeText.describe(composed)
           + " (expected: a mapping of sections such as server, admin, routes)");
-      treeErrors.throwIfAny();
+      errors.throwIfAny();
     }
-    ConfigTree.Result tree = ConfigTree.check(sourceName, composed, new EnvSubstitution(environment),
-        SCHEMA.getScalarResolver(), treeErrors);
-    ConfigLocations locations = new ConfigLocations(sourceName, tree.positions());
-    ConfigErrors errors = treeErrors.withLocations(locations);
-
-    GatewayConfig config = tree.root() instanceof MappingNode root ? bindSections(sourceName, root, schema, errors) : null;
-    checkDuplicateRouteIds(sourceName, tree.root(), errors);
-    schema.check().check(new ConfigNode(sourceName, "", tree.root()), errors);
-    if (config != null) {
-      checkPorts(config, errors);
-    }
-    errors.throwIfAny();
-    return new LoadedConfig(config, locations);
+    return ConfigTree.check(source, composed, new EnvSubstitution(environment), SCHEMA.getScalarResolver(), errors);
   }
 
   // Core sections bind as one record; each module section binds on its own. Unknown top-level keys
@@ -258,13 +262,13 @@ public final class ConfigLoader {
   // Checked on the tree rather than the records so that duplicates are found even when some
   // route has other problems and could not be bound.
   private static void checkDuplicateRouteIds(String source, Node root, ConfigErrors errors) {
-    Node routes = child(root, "routes");
+    Node routes = ConfigNode.child(root, "routes");
     if (!(routes instanceof SequenceNode sequence)) {
       return;
     }
     Map<String, Integer> firstIndex = new HashMap<>();
     for (int i = 0; i < sequence.getValue().size(); i++) {
-      Node id = child(sequence.getValue().get(i), "id");
+      Node id = ConfigNode.child(sequence.getValue().get(i), "id");
       if (id instanceof ScalarNode scalar && !ConfigNode.isNull(scalar) && !errors.isReported(scalar)) {
         Integer first = firstIndex.putIfAbsent(scalar.getValue(), i);
         if (first != null) {
@@ -309,17 +313,6 @@ public final class ConfigLoader {
     }
     int end = text.indexOf('\n', start);
     return end < 0 ? text.substring(start) : text.substring(start, end);
-  }
-
-  private static Node child(Node node, String key) {
-    if (node instanceof MappingNode mapping) {
-      for (NodeTuple tuple : mapping.getValue()) {
-        if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
-          return tuple.getValueNode();
-        }
-      }
-    }
-    return null;
   }
 
   private static ConfigException fileError(String source, String message) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
@@ -41,5 +42,17 @@ public record ConfigNode(String source, String path, Node node) {
 
   static boolean isNull(Node node) {
     return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
+  }
+
+  /** The value of {@code key} in a mapping node, or null when {@code node} is no mapping or lacks the key. */
+  static Node child(Node node, String key) {
+    if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+          return tuple.getValueNode();
+        }
+      }
+    }
+    return null;
   }
 }

@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -22,22 +23,30 @@ import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 /**
  * The checked copy of a composed YAML tree that binding works on: environment references
  * substituted, duplicate and non-string keys reported and dropped, aliases expanded into copies
- * (bounded, so an alias bomb is an error instead of an out-of-memory), and the position of every
- * key path recorded.
+ * (bounded, so an alias bomb is an error instead of an out-of-memory). Each copied node keeps
+ * where it starts ({@link ConfigLocations} reads a key path's position from it) and nothing else
+ * of the parser's marks.
+ *
+ * <p>It takes the composed tree apart as it goes: a mapping or list that no alias can reach again
+ * is emptied once copied, so the two trees are never whole at the same time (10,000 routes are
+ * some 250,000 nodes).
  */
 final class ConfigTree {
 
   /** How many nodes aliases may add by expansion; a real config needs a few hundred at most. */
   static final int MAX_ALIAS_EXPANSION = 10_000;
 
+  private static final int[] NO_TEXT = new int[0];
+
   private final String source;
   private final EnvSubstitution substitution;
   private final ScalarResolver resolver;
   private final ConfigErrors errors;
-  private final Map<String, ConfigPosition> positions = new LinkedHashMap<>();
   private final Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Node> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<Node, ScalarNode> scalarCopies = new IdentityHashMap<>();
+  /** Anchored nodes on the current path: what is below one may be copied again through an alias. */
+  private int anchoredDepth;
   private int expanded;
   private boolean expansionReported;
 
@@ -48,18 +57,15 @@ final class ConfigTree {
     this.errors = errors;
   }
 
-  /** The checked root and where each path is. */
-  record Result(Node root, Map<String, ConfigPosition> positions) {}
-
   /**
+   * @param root the composed document (the composer's mutable lists); its mappings and lists are
+   *     emptied, so this is the caller's last use of it
    * @param errors receives the problems; nodes whose value could not be substituted are marked as
    *     reported so the binder does not add a second error for them
    */
-  static Result check(String source, Node root, EnvSubstitution substitution, ScalarResolver resolver, ConfigErrors errors) {
+  static Node check(String source, Node root, EnvSubstitution substitution, ScalarResolver resolver, ConfigErrors errors) {
     requireNonNull(root, "root");
-    ConfigTree tree = new ConfigTree(source, substitution, resolver, errors);
-    Node copy = tree.copy(root, "");
-    return new Result(copy, tree.positions);
+    return new ConfigTree(source, substitution, resolver, errors).copy(root, "");
   }
 
   private Node copy(Node node, String path) {
@@ -67,7 +73,11 @@ final class ConfigTree {
       errors.add(source, node, path, "recursive alias (expected: an alias to a node defined before it, outside itself)");
       return nullScalar(node);
     }
-    if (!visited.add(node) && ++expanded > MAX_ALIAS_EXPANSION) {
+    // Only an anchored node and what is below it can be reached again (through an alias), so only
+    // those are remembered: the composed tree is not kept whole by these sets.
+    boolean anchored = node.getAnchor().isPresent();
+    boolean repeatable = anchored || anchoredDepth > 0;
+    if (repeatable && !visited.add(node) && ++expanded > MAX_ALIAS_EXPANSION) {
       if (!expansionReported) {
         expansionReported = true;
         errors.add(source, node, path, "aliases expand to more than " + MAX_ALIAS_EXPANSION
@@ -75,11 +85,13 @@ final class ConfigTree {
       }
       return nullScalar(node);
     }
-    positions.putIfAbsent(path, ConfigPosition.of(source, node));
     if (node instanceof ScalarNode scalar) {
-      return copyScalar(scalar, path);
+      return copyScalar(scalar, path, repeatable);
     }
     onPath.add(node);
+    if (anchored) {
+      anchoredDepth++;
+    }
     try {
       if (node instanceof SequenceNode sequence) {
         List<Node> items = sequence.getValue();
@@ -87,8 +99,9 @@ final class ConfigTree {
         for (int i = 0; i < items.size(); i++) {
           copies.add(copy(items.get(i), KeyPath.index(path, i)));
         }
-        return new SequenceNode(sequence.getTag(), true, copies, sequence.getFlowStyle(),
-            sequence.getStartMark(), sequence.getEndMark());
+        release(items);
+        return new SequenceNode(sequence.getTag(), true, copies, sequence.getFlowStyle(), startOf(sequence),
+            Optional.empty());
       }
       MappingNode mapping = (MappingNode) node;
       List<NodeTuple> tuples = new ArrayList<>(mapping.getValue().size());
@@ -108,17 +121,29 @@ final class ConfigTree {
               + at.line() + ")");
           continue;
         }
-        tuples.add(new NodeTuple(keyNode, copy(tuple.getValueNode(), keyPath)));
+        tuples.add(new NodeTuple(compact(keyScalar), copy(tuple.getValueNode(), keyPath)));
       }
-      return new MappingNode(mapping.getTag(), true, tuples, mapping.getFlowStyle(),
-          mapping.getStartMark(), mapping.getEndMark());
+      release(mapping.getValue());
+      return new MappingNode(mapping.getTag(), true, tuples, mapping.getFlowStyle(), startOf(mapping),
+          Optional.empty());
     } finally {
       onPath.remove(node);
+      if (anchored) {
+        anchoredDepth--;
+      }
     }
   }
 
-  private ScalarNode copyScalar(ScalarNode scalar, String path) {
-    ScalarNode done = scalarCopies.get(scalar);
+  // Outside every anchored node nothing can be visited twice: the composed children are garbage
+  // from here on.
+  private void release(List<?> children) {
+    if (anchoredDepth == 0 && !children.isEmpty()) {
+      children.clear();
+    }
+  }
+
+  private ScalarNode copyScalar(ScalarNode scalar, String path, boolean repeatable) {
+    ScalarNode done = repeatable ? scalarCopies.get(scalar) : null;
     if (done != null) {
       return done;
     }
@@ -127,25 +152,38 @@ final class ConfigTree {
     try {
       String substituted = substitution.apply(value);
       if (substituted.equals(value)) {
-        copy = scalar;
+        copy = compact(scalar);
       } else {
         // A plain ${PORT:-} that ends up empty means "absent", as if the value had been written.
         Tag tag = scalar.getScalarStyle() == ScalarStyle.PLAIN ? resolver.resolve(substituted, true) : scalar.getTag();
-        copy = new ScalarNode(tag, true, substituted, scalar.getScalarStyle(), scalar.getStartMark(), scalar.getEndMark());
+        copy = new ScalarNode(tag, true, substituted, scalar.getScalarStyle(), startOf(scalar), Optional.empty());
       }
     } catch (IllegalArgumentException e) {
       errors.add(source, scalar, path, e.getMessage());
       copy = scalar;
     }
-    scalarCopies.put(scalar, copy);
+    if (repeatable) {
+      scalarCopies.put(scalar, copy);
+    }
     return copy;
   }
 
   // Stands in for a node that was already reported, so binding neither fails on it again nor
   // treats it as an absent key.
   private ScalarNode nullScalar(Node at) {
-    ScalarNode stand = new ScalarNode(Tag.NULL, true, "", ScalarStyle.PLAIN, at.getStartMark(), at.getEndMark());
+    ScalarNode stand = new ScalarNode(Tag.NULL, true, "", ScalarStyle.PLAIN, startOf(at), Optional.empty());
     errors.markReported(stand);
     return stand;
+  }
+
+  private static ScalarNode compact(ScalarNode scalar) {
+    return new ScalarNode(scalar.getTag(), scalar.isResolved(), scalar.getValue(), scalar.getScalarStyle(),
+        startOf(scalar), Optional.empty());
+  }
+
+  // Line and column only: a parser's mark also holds the code points of the text around it, and
+  // so keeps the document alive as long as any node does.
+  private static Optional<Mark> startOf(Node node) {
+    return node.getStartMark().map(m -> new Mark(m.getName(), m.getIndex(), m.getLine(), m.getColumn(), NO_TEXT, 0));
   }
 }

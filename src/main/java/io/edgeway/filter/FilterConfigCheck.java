@@ -52,8 +52,10 @@ public final class FilterConfigCheck implements ConfigCheck {
 
   private void checkEntry(ConfigNode entry, ConfigErrors errors) {
     FilterSpec spec;
+    ConfigNode config;
     try {
       spec = FilterSpec.of(entry);
+      config = FilterSpec.configOf(entry);
     } catch (IllegalArgumentException e) {
       return; // the binder reports a malformed entry
     }
@@ -64,7 +66,7 @@ public final class FilterConfigCheck implements ConfigCheck {
           + String.join(", ", registry.names()) + (nearest == null ? "" : "; did you mean '" + nearest + "'?") + ")");
       return;
     }
-    Binder.bind(spec.config(), factory.get().configType(), errors);
+    Binder.bind(config, factory.get().configType(), errors);
   }
 
   private static Node child(Node node, String key) {

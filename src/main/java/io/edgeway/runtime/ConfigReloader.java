@@ -7,7 +7,6 @@ import io.edgeway.config.ConfigError;
 import io.edgeway.config.ConfigErrors;
 import io.edgeway.config.ConfigException;
 import io.edgeway.config.ConfigLoader;
-import io.edgeway.config.FilterSpec;
 import io.edgeway.config.GatewayConfig;
 import io.edgeway.config.LoadedConfig;
 import io.edgeway.config.RouteConfig;
@@ -39,11 +38,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reloads the configuration file of a running gateway, one reload at a time, on its own thread
@@ -96,13 +90,14 @@ public final class ConfigReloader {
   private final int eventLoops;
   private final ExecutorService thread;
   private final List<Consumer<Result>> listeners = new CopyOnWriteArrayList<>();
-  private volatile LoadedConfig running;
+  // The bound records alone: the YAML and positions of a loaded configuration are let go once it runs.
+  private volatile GatewayConfig running;
   private volatile PluginSet plugins;
   private volatile boolean closed;
   private String lastFailedHash; // reload thread only
 
   ConfigReloader(Vertx vertx, PluginSet plugins, List<GatewayModule> modules, GatewayServices services,
-      GatewayRuntime runtime, ConfigOrigin origin, LoadedConfig initial, int eventLoops) {
+      GatewayRuntime runtime, ConfigOrigin origin, GatewayConfig initial, int eventLoops) {
     this.vertx = requireNonNull(vertx, "vertx");
     this.plugins = requireNonNull(plugins, "plugins");
     this.modules = List.copyOf(modules);
@@ -119,7 +114,7 @@ public final class ConfigReloader {
   }
 
   /** The configuration serving now. */
-  public LoadedConfig running() {
+  public GatewayConfig running() {
     return running;
   }
 
@@ -247,7 +242,7 @@ public final class ConfigReloader {
     }
     LoadedConfig next;
     RouteSnapshot compiled;
-    LoadedConfig before = running;
+    GatewayConfig before = running;
     GatewayServices staged = services.staged();
     List<GatewayModule.PreparedReload> prepared = new ArrayList<>();
     try {
@@ -283,7 +278,7 @@ public final class ConfigReloader {
     }
     RouteChanges changes = changes(runtime.snapshot(), compiled);
     RouteSnapshot previous = runtime.swap(compiled);
-    running = next;
+    running = next.config();
     plugins = nextPlugins;
     services.adopt(staged);
     for (GatewayModule.PreparedReload step : prepared) {
@@ -320,9 +315,9 @@ public final class ConfigReloader {
     }
   }
 
-  private static boolean sectionChanged(GatewayModule module, LoadedConfig before, LoadedConfig next) {
+  private static boolean sectionChanged(GatewayModule module, GatewayConfig before, LoadedConfig next) {
     return module.section()
-        .map(section -> !Objects.equals(before.config().section(section), next.config().section(section)))
+        .map(section -> !Objects.equals(before.section(section), next.config().section(section)))
         .orElse(false);
   }
 
@@ -331,7 +326,7 @@ public final class ConfigReloader {
    * (the reload thread, never an event loop) for each; a failure refuses the reload at the module's
    * section with the module's message.
    */
-  private void prepareModules(LoadedConfig before, LoadedConfig next, GatewayServices staged,
+  private void prepareModules(GatewayConfig before, LoadedConfig next, GatewayServices staged,
       List<GatewayModule.PreparedReload> prepared) throws ConfigException {
     ConfigErrors errors = next.newErrors();
     for (GatewayModule module : modules) {
@@ -340,7 +335,7 @@ public final class ConfigReloader {
       }
       String key = module.section().orElseThrow().key();
       try {
-        prepared.add(module.prepareReload(before.config(), next.config(), staged)
+        prepared.add(module.prepareReload(before, next.config(), staged)
             .toCompletionStage().toCompletableFuture().get(PREPARE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
       } catch (ExecutionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -375,8 +370,7 @@ public final class ConfigReloader {
   }
 
   /** Keys whose change would need a restart: positioned errors, so the reload is refused naming them. */
-  private void refuseRestartOnlyChanges(LoadedConfig before, LoadedConfig next) throws ConfigException {
-    GatewayConfig was = before.config();
+  private void refuseRestartOnlyChanges(GatewayConfig was, LoadedConfig next) throws ConfigException {
     GatewayConfig now = next.config();
     List<ConfigDiff.Change> refused = new ArrayList<>();
     for (ConfigDiff.Change change : ConfigDiff.between("server", was.server(), now.server())) {
@@ -445,7 +439,7 @@ public final class ConfigReloader {
       RouteConfig was = old.remove(route.id());
       if (was == null) {
         added.add(route.id());
-      } else if (sameDefinition(was, route.config())) {
+      } else if (was.equals(route.config())) {
         kept.add(route.id());
       } else {
         changed.add(route.id());
@@ -454,54 +448,8 @@ public final class ConfigReloader {
     return new RouteChanges(added, new ArrayList<>(old.keySet()), changed, kept);
   }
 
-  // Filter configurations stay YAML nodes until a factory binds them, and nodes compare by
-  // identity: compare them by their text instead.
-  private static boolean sameDefinition(RouteConfig a, RouteConfig b) {
-    if (a.filters().size() != b.filters().size()) {
-      return false;
-    }
-    for (int i = 0; i < a.filters().size(); i++) {
-      FilterSpec x = a.filters().get(i);
-      FilterSpec y = b.filters().get(i);
-      if (!x.name().equals(y.name()) || !text(x.config().node()).equals(text(y.config().node()))) {
-        return false;
-      }
-    }
-    return ConfigDiff.between("", a, b).stream().allMatch(c -> c.path().equals("filters"));
-  }
-
-  private static String text(Node node) {
-    StringBuilder out = new StringBuilder();
-    appendText(node, out);
-    return out.toString();
-  }
-
-  private static void appendText(Node node, StringBuilder out) {
-    if (node instanceof ScalarNode scalar) {
-      out.append('"').append(scalar.getValue().replace("\"", "\\\"")).append('"');
-    } else if (node instanceof SequenceNode sequence) {
-      out.append('[');
-      sequence.getValue().forEach(item -> {
-        appendText(item, out);
-        out.append(',');
-      });
-      out.append(']');
-    } else if (node instanceof MappingNode mapping) {
-      out.append('{');
-      for (NodeTuple tuple : mapping.getValue()) {
-        appendText(tuple.getKeyNode(), out);
-        out.append(':');
-        appendText(tuple.getValueNode(), out);
-        out.append(',');
-      }
-      out.append('}');
-    } else if (node != null) {
-      out.append(node.getNodeType());
-    }
-  }
-
   /** The server settings a reload may change while running (drain delay, shutdown grace). */
   ServerConfig server() {
-    return running.config().server();
+    return running.server();
   }
 }

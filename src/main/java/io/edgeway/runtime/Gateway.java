@@ -159,7 +159,7 @@ public final class Gateway {
     GatewayRuntime runtime = new GatewayRuntime(RouteSnapshot.empty(source));
     AtomicReference<AccessLogWriter> accessLogWriter = new AtomicReference<>();
     AdminServer admin = config.admin().enabled() ? new AdminServer(vertx, runtime, config.admin().token()) : null;
-    ConfigReloader reloader = new ConfigReloader(vertx, plugins, modules, services, runtime, origin, loaded,
+    ConfigReloader reloader = new ConfigReloader(vertx, plugins, modules, services, runtime, origin, config,
         settings.instances());
     boolean watching = origin.file() != null && config.server().reload().watch();
     if (admin != null) {

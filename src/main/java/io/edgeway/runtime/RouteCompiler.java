@@ -97,7 +97,7 @@ public final class RouteCompiler {
     try {
       for (int i = 0; i < routes.size(); i++) {
         RouteConfig route = routes.get(i);
-        if (createFilters(route, "routes[" + i + "]", errors, closeActions, true) != null) {
+        if (createFilters(loaded, i, errors, closeActions, true) != null) {
           table.add(routeSpec(route, route));
         }
       }
@@ -137,8 +137,7 @@ public final class RouteCompiler {
     RouteTable.Builder<CompiledRoute> table = RouteTable.builder();
     for (int i = 0; i < routes.size(); i++) {
       RouteConfig route = routes.get(i);
-      String at = "routes[" + i + "]";
-      List<GatewayFilter> filters = createFilters(route, at, errors, closeActions, false);
+      List<GatewayFilter> filters = createFilters(loaded, i, errors, closeActions, false);
       if (filters == null) {
         continue;
       }
@@ -236,15 +235,17 @@ public final class RouteCompiler {
     return 0;
   }
 
+  // The filters of routes[index], their configurations bound from the loaded YAML.
   private List<GatewayFilter> createFilters(
-      RouteConfig route, String at, ConfigErrors errors, List<Runnable> closeActions, boolean validating) {
+      LoadedConfig loaded, int index, ConfigErrors errors, List<Runnable> closeActions, boolean validating) {
     record Staged(Stage stage, int order, GatewayFilter filter) {}
     List<Staged> staged = new ArrayList<>();
     boolean ok = true;
+    RouteConfig route = loaded.config().routes().get(index);
+    String at = "routes[" + index + "]";
     List<FilterSpec> specs = route.filters();
     for (int j = 0; j < specs.size(); j++) {
       FilterSpec spec = specs.get(j);
-      String path = at + ".filters[" + j + "]." + spec.name();
       Optional<GatewayFilterFactory<?>> factory = registry.find(spec.name());
       if (factory.isEmpty()) {
         // Normally caught while loading (FilterConfigCheck); kept for configurations loaded without it.
@@ -253,7 +254,8 @@ public final class RouteCompiler {
         ok = false;
         continue;
       }
-      GatewayFilter filter = create(factory.get(), spec, route.id(), path, errors, closeActions, validating);
+      GatewayFilter filter = create(factory.get(), spec.name(), loaded.filterConfig(index, j), route.id(), errors,
+          closeActions, validating);
       if (filter == null) {
         ok = false;
         continue;
@@ -268,9 +270,9 @@ public final class RouteCompiler {
   }
 
   private <C extends Record> GatewayFilter create(
-      GatewayFilterFactory<C> factory, FilterSpec spec, String routeId, String path, ConfigErrors errors,
+      GatewayFilterFactory<C> factory, String name, ConfigNode yaml, String routeId, ConfigErrors errors,
       List<Runnable> closeActions, boolean validating) {
-    C config = Binder.bind(spec.config(), factory.configType(), errors);
+    C config = Binder.bind(yaml, factory.configType(), errors);
     if (config == null) {
       return null;
     }
@@ -322,17 +324,16 @@ public final class RouteCompiler {
       filter = factory.create(config, context);
     } catch (IllegalArgumentException e) {
       if (e.getMessage() == null || e.getMessage().isEmpty()) {
-        return unexpectedFailure(factory, spec, path, e, errors);
+        return unexpectedFailure(factory, name, yaml, e, errors);
       }
       // "schema-file: x (expected: ...)" is shown at schema-file, like a record constructor's complaint.
-      Binder.reportAtKey(new ConfigNode(spec.config().source(), path, spec.config().node()), factory.configType(),
-          e.getMessage(), errors);
+      Binder.reportAtKey(yaml, factory.configType(), e.getMessage(), errors);
       return null;
     } catch (Exception | LinkageError e) {
-      return unexpectedFailure(factory, spec, path, e, errors);
+      return unexpectedFailure(factory, name, yaml, e, errors);
     }
     if (filter == null) {
-      errors.add(spec.config(), path, "the '" + spec.name() + "' filter could not be created: its factory "
+      errors.add(yaml, "the '" + name + "' filter could not be created: its factory "
           + factory.getClass().getName() + " returned no filter (expected: a filter)");
     }
     return filter;
@@ -342,12 +343,12 @@ public final class RouteCompiler {
   // reported against the route and filter the operator wrote, never as a stack trace on stderr.
   // A plugin's filter also names the plugin and its jar: the operator must know whose code failed.
   private GatewayFilter unexpectedFailure(
-      GatewayFilterFactory<?> factory, FilterSpec spec, String path, Throwable failure, ConfigErrors errors) {
-    String origin = registry.entry(spec.name()).map(e -> e.origin()).filter(o -> !o.isBuiltIn())
+      GatewayFilterFactory<?> factory, String name, ConfigNode yaml, Throwable failure, ConfigErrors errors) {
+    String origin = registry.entry(name).map(e -> e.origin()).filter(o -> !o.isBuiltIn())
         .map(o -> " of " + o.describe()).orElse("");
-    log.error("filter factory {} ({}{}) failed for {}", spec.name(), factory.getClass().getName(), origin, path,
+    log.error("filter factory {} ({}{}) failed for {}", name, factory.getClass().getName(), origin, yaml.path(),
         failure);
-    errors.add(spec.config(), path, "the '" + spec.name() + "' filter" + origin + " could not be created: " + failure
+    errors.add(yaml, "the '" + name + "' filter" + origin + " could not be created: " + failure
         + " (expected: a configuration its factory accepts; the log has the stack trace)");
     return null;
   }

@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,16 +25,42 @@ class ConfigModelTest {
 
   @Test
   void exceptionListsErrorsInFileOrder() throws Exception {
-    ConfigErrors errors = new ConfigErrors(new ConfigLocations("a.yaml", Map.of(
-        "server", new ConfigPosition("a.yaml", 1, 9), "routes[0].id", new ConfigPosition("a.yaml", 5, 9))));
+    ConfigErrors errors = new ConfigErrors(locations("a.yaml", "server: { host: a }\n\n\nroutes:\n  - id: a\n"));
     errors.addAt("routes[0].id", "late");
     errors.addAt("server.port", "early");
-    errors.addAt("nowhere", "no position");
+    errors.add(new ConfigError("a.yaml", 0, 0, "nowhere", "no position"));
     assertThat(errors.isEmpty()).isFalse();
     assertThatThrownBy(errors::throwIfAny)
         .isInstanceOf(ConfigException.class)
         .hasMessage("a.yaml: nowhere: no position\na.yaml:1:9: server.port: early\na.yaml:5:9: routes[0].id: late");
     new ConfigErrors(ConfigLocations.empty("b.yaml")).throwIfAny();
+  }
+
+  @Test
+  void locationsAreReadFromTheTreeByKeyPath() {
+    ConfigLocations locations = locations("a.yaml", """
+        server: { port: 8080 }
+        routes:
+          - id: a
+            match: { headers: { "X.Odd[key]": "1" } }
+        """);
+    assertThat(locations.find("")).contains(new ConfigPosition("a.yaml", 1, 1));
+    assertThat(locations.find("server.port")).contains(new ConfigPosition("a.yaml", 1, 17));
+    assertThat(locations.find("routes[0]")).contains(new ConfigPosition("a.yaml", 3, 5));
+    assertThat(locations.find(KeyPath.key("routes[0].match.headers", "X.Odd[key]")))
+        .contains(new ConfigPosition("a.yaml", 4, 39));
+    assertThat(locations.find("routes[1]")).isEmpty();
+    assertThat(locations.find("server.port.x")).isEmpty();
+    assertThat(locations.find("routes.id")).isEmpty();
+    assertThat(locations.find("routes[0")).isEmpty();
+    assertThat(locations.nearest("server.host")).isEqualTo(new ConfigPosition("a.yaml", 1, 9));
+    assertThat(locations.nearest("admin.port")).isEqualTo(new ConfigPosition("a.yaml", 1, 1));
+    assertThat(ConfigLocations.empty("b.yaml").nearest("server.port")).isEqualTo(new ConfigPosition("b.yaml", 0, 0));
+  }
+
+  private static ConfigLocations locations(String source, String yaml) {
+    LoadSettings settings = LoadSettings.builder().setLabel(source).setSchema(new CoreSchema()).build();
+    return new ConfigLocations(new ConfigNode(source, "", new Compose(settings).composeString(yaml).orElseThrow()));
   }
 
   @ParameterizedTest

@@ -76,8 +76,11 @@ class ValidConfigTest {
     assertThat(upstream.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60)));
     assertThat(upstream.pool()).isEqualTo(new PoolConfig(64, 256));
     assertThat(users.filters()).extracting(FilterSpec::name).containsExactly("request-headers", "response-headers");
-    assertThat(users.filters().get(0).config().path()).isEqualTo("routes[0].filters[0].request-headers");
-    assertThat(users.filters().get(0).config().position()).isEqualTo(new ConfigPosition(fixture("full.yaml").toString(), 37, 27));
+    assertThat(users.filters().get(0).settings())
+        .isEqualTo(Map.of("set", Map.of("X-From-Gateway", "1"), "remove", List.of("X-Debug")));
+    ConfigNode yaml = loaded.filterConfig(0, 0);
+    assertThat(yaml.path()).isEqualTo("routes[0].filters[0].request-headers");
+    assertThat(yaml.position()).isEqualTo(new ConfigPosition(fixture("full.yaml").toString(), 37, 27));
 
     RouteConfig orders = config.routes().get(1);
     assertThat(orders.rewrite()).isEqualTo("/v2/orders/{id}");
@@ -93,7 +96,8 @@ class ValidConfigTest {
     assertThat(orders.upstream().hashOn()).isEqualTo(new HashOn(HashOn.Kind.HEADER, "X-User"));
     assertThat(orders.upstream().timeouts()).isEqualTo(TimeoutsConfig.defaults());
     assertThat(orders.filters()).extracting(FilterSpec::name).containsExactly("response-headers", "request-headers");
-    assertThat(orders.filters()).allSatisfy(f -> assertThat(f.config().isEmpty()).isTrue());
+    assertThat(orders.filters()).extracting(FilterSpec::settings).containsExactly(null, Map.of());
+    assertThat(List.of(loaded.filterConfig(1, 0), loaded.filterConfig(1, 1))).allSatisfy(f -> assertThat(f.isEmpty()).isTrue());
   }
 
   @Test
@@ -114,7 +118,7 @@ class ValidConfigTest {
     LoadedConfig loaded = load("full.yaml", ENVIRONMENT);
     ConfigErrors errors = loaded.newErrors();
     errors.addAt("routes[1].match.path", "/orders/{id} (expected: a path no other route has; conflicts with route 'users')");
-    errors.add(loaded.config().routes().get(0).filters().get(1).config(), "unknown filter (expected: one of cors)");
+    errors.add(loaded.filterConfig(0, 1), "unknown filter (expected: one of cors)");
 
     ConfigException e = catchThrowableOfType(ConfigException.class, errors::throwIfAny);
 
@@ -159,7 +163,7 @@ class ValidConfigTest {
     assertThat(withDefaults.server().port()).isEqualTo(8080);
     assertThat(withDefaults.admin().port()).isEqualTo(9901);
     assertThat(withDefaults.routes().get(0).upstream().targets().get(0).url().port()).isEqualTo(9001);
-    ConfigNode headers = withDefaults.routes().get(0).filters().get(0).config();
+    ConfigNode headers = load("env.yaml", ENVIRONMENT).filterConfig(0, 0);
     record RequestHeaders(Map<String, String> set) {}
     RequestHeaders bound = Binder.bind(headers, RequestHeaders.class, new ConfigErrors(ConfigLocations.empty("x")));
     assertThat(bound.set()).containsExactly(Map.entry("X-Literal", "${NOT_A_VAR}"), Map.entry("X-Mixed", "a--b"));

@@ -156,6 +156,51 @@ class ConfigReloadEndToEndTest {
   }
 
   @Test
+  void aRouteIsKeptWhenItsDefinitionIsEqualHoweverTheYamlWritesIt() throws Exception {
+    String url = upstream.url();
+    start("""
+        routes:
+          - id: a
+            match: { path: /a/** }
+            upstream: { targets: [ { url: "%s" } ] }
+            filters:
+              - request-headers: { set: { X-Tag: "1" }, remove: [X-Debug] }
+          - id: b
+            match: { path: /b/** }
+            upstream: { targets: [ { url: "%s" } ] }
+            filters:
+              - request-headers: { set: { X-Tag: "1" } }
+        """.formatted(url, url), false);
+
+    // Route a: the same settings in block style, keys in another order, other quotes. Route b: a new value.
+    rewrite("""
+        routes:
+          - id: a
+            match:
+              path: /a/**
+            upstream:
+              targets:
+                - url: "%s"
+            filters:
+              - request-headers:
+                  remove:
+                    - X-Debug
+                  set:
+                    X-Tag: '1'
+          - id: b
+            match: { path: /b/** }
+            upstream: { targets: [ { url: "%s" } ] }
+            filters:
+              - request-headers: { set: { X-Tag: "2" } }
+        """.formatted(url, url));
+    ConfigReloader.Result result = gateway.gateway().reloader().reload("test").await(30, TimeUnit.SECONDS);
+
+    assertThat(result.attempt().outcome()).isEqualTo(ConfigReloadStats.Outcome.APPLIED);
+    assertThat(result.routes().kept()).containsExactly("a");
+    assertThat(result.routes().changed()).containsExactly("b");
+  }
+
+  @Test
   void aBrokenFileLeavesTheRunningConfigurationUntouchedAndIsReportedEverywhere() throws Exception {
     start("routes:\n" + route("a", "/a/**", upstream.url()), false);
     String running = admin(HttpMethod.GET, "/config").json().getJsonObject("running").getString("version");
