@@ -44,6 +44,7 @@ public final class Main {
   private static final String USAGE_TEXT = """
       usage: java -jar edgeway.jar [--config FILE] [--plugins DIR] [--check]
              java -jar edgeway.jar events tail [--dir DIR] [--follow]
+             java -XX:ArchiveClassesAtExit=FILE -jar edgeway.jar training-run [--request PATH]... [GATEWAY ARGS]
         --config FILE  the gateway configuration (default: config/edgeway.yaml if present,
                        else the embedded default configuration)
         --plugins DIR  directory of filter plugin jars (default: plugins)

@@ -177,7 +177,10 @@ final class ConfigTree {
   }
 
   private static ScalarNode compact(ScalarNode scalar) {
-    return new ScalarNode(scalar.getTag(), scalar.isResolved(), scalar.getValue(), scalar.getScalarStyle(),
+    // "resolved" (the tag was implicit) matters only to snakeyaml's emitter, which the gateway never
+    // uses; ScalarNode.isResolved() is also missing from snakeyaml-engine before 3.1, which a
+    // plugin's tests may put on the class path the test kit shares with the gateway.
+    return new ScalarNode(scalar.getTag(), true, scalar.getValue(), scalar.getScalarStyle(),
         startOf(scalar), Optional.empty());
   }
 
