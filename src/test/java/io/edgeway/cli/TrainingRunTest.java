@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** {@code training-run}'s own arguments; the run itself is ClassArchiveIT's, against the jar. */
+/** {@code training-run}'s own arguments; the run itself is ClassArchiveSmokeIT's, against the jar. */
 class TrainingRunTest {
 
   private static String errorOf(String... args) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its own classes from the archive ({@code -Xshare:on}: a JVM that cannot use it refuses to
  * start) and serves.
  */
-class ClassArchiveIT {
+class ClassArchiveSmokeIT {
   @TempDir Path dir;
 
   @Test
