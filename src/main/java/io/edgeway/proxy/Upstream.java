@@ -95,6 +95,7 @@ public final class Upstream {
     resources.upstreamCreated();
     this.monitor = requireNonNull(monitor, "monitor");
     this.targets = List.copyOf(targets);
+    tls.prepare(this.targets);
     this.balancer = requireNonNull(balancer, "balancer");
     this.connectTimeoutMillis = connectTimeoutMillis;
     this.responseTimeoutMillis = responseTimeoutMillis;

@@ -38,6 +38,17 @@ public record UpstreamTls(String caFile, String certFile, String keyFile, boolea
     }
   }
 
+  /**
+   * Loads the TLS provider (a native library, a few hundred milliseconds) when any target is
+   * {@code https://}: here, where routes are compiled (on a worker), rather than on the event loop
+   * whose first request opens the first connection.
+   */
+  void prepare(java.util.List<UpstreamTarget> targets) {
+    if (targets.stream().anyMatch(UpstreamTarget::ssl)) {
+      TlsEngine.name();
+    }
+  }
+
   private static boolean isIpLiteral(String host) {
     return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
   }
