@@ -23,6 +23,7 @@ import java.util.function.UnaryOperator;
  */
 public final class OperationalLog extends ContextAwareBase implements Configurator {
   static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n";
+  /** The logger runtime/AccessLog writes to: its level is the stdout access log's switch. */
   static final String ACCESS_LOGGER = "edgeway.access";
 
   private final UnaryOperator<String> settings;
