@@ -8,7 +8,6 @@ import io.edgeway.runtime.GatewayRuntime;
 import io.edgeway.runtime.MetricSource;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
@@ -39,7 +38,6 @@ public final class MetricsModule implements GatewayModule {
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private volatile PrometheusMeterRegistry registry;
-  private volatile JvmGcMetrics gcMetrics;
 
   @Override
   public String name() {
@@ -62,11 +60,9 @@ public final class MetricsModule implements GatewayModule {
     // which on a busy machine is enough to trip the blocked-thread checker on an event loop.
     return context.vertx().executeBlocking(() -> {
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      JvmGcMetrics gc = new JvmGcMetrics();
-      List<MeterBinder> binders = List.of(new ClassLoaderMetrics(), new JvmMemoryMetrics(), gc,
+      List<MeterBinder> binders = List.of(new ClassLoaderMetrics(), new JvmMemoryMetrics(), new GcMeters(),
           new JvmThreadMetrics(), new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics());
       binders.forEach(b -> b.bindTo(meters));
-      this.gcMetrics = gc;
       // Loads what the first request records into, here rather than on a loop. (The first scrape
       // runs on a worker, so it is not warmed up here: start-up is shorter without it.)
       RequestMetrics requests = new RequestMetrics(meters, config.buckets());
@@ -115,10 +111,6 @@ public final class MetricsModule implements GatewayModule {
 
   @Override
   public Future<Void> stop() {
-    JvmGcMetrics gc = gcMetrics;
-    if (gc != null) {
-      gc.close();
-    }
     PrometheusMeterRegistry meters = registry;
     if (meters != null) {
       meters.close();
