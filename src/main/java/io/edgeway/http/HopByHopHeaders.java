@@ -2,8 +2,11 @@ package io.edgeway.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -69,17 +72,7 @@ public final class HopByHopHeaders {
   private static void strip(MultiMap headers, String[] directionSpecific, boolean keepWebSocket) {
     requireNonNull(headers, "headers");
     // One pass over the (usually few) headers; removal, which hashes, only for names present.
-    // Most requests and responses carry none of these, so the common case removes nothing.
-    List<String> present = null;
-    for (Map.Entry<String, String> header : headers) {
-      String name = header.getKey();
-      if (isListed(name, HOP_BY_HOP) || isListed(name, directionSpecific)) {
-        if (present == null) {
-          present = new ArrayList<>(4);
-        }
-        present.add(name);
-      }
-    }
+    List<CharSequence> present = listedNames(headers, directionSpecific);
     if (present == null) {
       return;
     }
@@ -87,7 +80,7 @@ public final class HopByHopHeaders {
     if (headers.contains(CONNECTION)) {
       removeNamedInConnection(headers, headers.getAll(CONNECTION));
     }
-    for (String name : present) {
+    for (CharSequence name : present) {
       headers.remove(name);
     }
     if (webSocket) {
@@ -96,9 +89,27 @@ public final class HopByHopHeaders {
     }
   }
 
-  private static boolean isListed(String name, String[] lowerCaseNames) {
+  /** The names present that are always removed, or null (no allocation) when there are none. */
+  private static List<CharSequence> listedNames(MultiMap headers, String[] directionSpecific) {
+    List<CharSequence> present = null;
+    HttpHeaders netty = HeaderMaps.nettyView(headers);
+    Iterator<? extends Map.Entry<? extends CharSequence, ?>> lines =
+        netty != null ? netty.iteratorCharSequence() : headers.iterator();
+    while (lines.hasNext()) {
+      CharSequence name = lines.next().getKey();
+      if (isListed(name, HOP_BY_HOP) || isListed(name, directionSpecific)) {
+        if (present == null) {
+          present = new ArrayList<>(4);
+        }
+        present.add(name);
+      }
+    }
+    return present;
+  }
+
+  private static boolean isListed(CharSequence name, String[] lowerCaseNames) {
     for (String listed : lowerCaseNames) {
-      if (listed.length() == name.length() && listed.equalsIgnoreCase(name)) {
+      if (listed.length() == name.length() && AsciiString.contentEqualsIgnoreCase(listed, name)) {
         return true;
       }
     }

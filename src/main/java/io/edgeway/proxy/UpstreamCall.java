@@ -6,6 +6,7 @@ import io.edgeway.exchange.DefaultExchange;
 import io.edgeway.exchange.RequestSpan;
 import io.edgeway.exchange.SpanHandle;
 import io.edgeway.http.BodyFraming;
+import io.edgeway.http.HeaderMaps;
 import io.edgeway.http.HopByHopHeaders;
 import io.edgeway.spi.AttributeKey;
 import io.edgeway.spi.Body;
@@ -115,8 +116,7 @@ public final class UpstreamCall implements FilterChain {
     Long attemptTimeout = ex.get(ATTEMPT_TIMEOUT_MILLIS);
     RequestOptions options = new RequestOptions()
         .setMethod(request.method())
-        .setURI(query == null ? request.upstreamPath() : request.upstreamPath() + '?' + query)
-        .setHeaders(headers);
+        .setURI(query == null ? request.upstreamPath() : request.upstreamPath() + '?' + query);
 
     long started = System.nanoTime();
     target.requestStarted();
@@ -136,6 +136,8 @@ public final class UpstreamCall implements FilterChain {
               if (ar.failed()) {
                 return closeAndFail(pool, pooled, ar.cause());
               }
+              // Copied here rather than named in the options, which Vert.x copies as Strings.
+              HeaderMaps.addAll(headers, ar.result().headers());
               if (requestAuthority != null) {
                 ar.result().authority(requestAuthority);
               }

@@ -9,6 +9,7 @@ import io.edgeway.http.CanonicalPath;
 import io.edgeway.http.EdgeRejection;
 import io.edgeway.http.ForwardedHeaders;
 import io.edgeway.http.GrpcStatus;
+import io.edgeway.http.HeaderMaps;
 import io.edgeway.http.HopByHopHeaders;
 import io.edgeway.http.PathCanonicalizer;
 import io.edgeway.http.RequestFramingCheck;
@@ -370,7 +371,7 @@ final class RequestDispatcher {
     }
     out.setStatusCode(response.status());
     MultiMap outHeaders = out.headers();
-    outHeaders.addAll(response.headers());
+    HeaderMaps.addAll(response.headers(), outHeaders);
     outHeaders.set(X_REQUEST_ID, ex.requestId());
     if (closeAfter && !http2) {
       outHeaders.set(HttpHeaders.CONNECTION, "close");

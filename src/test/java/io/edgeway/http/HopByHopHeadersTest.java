@@ -2,7 +2,10 @@ package io.edgeway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.impl.headers.HeadersAdaptor;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +64,24 @@ class HopByHopHeadersTest {
         "X-Forwarded-Host", "kept-on-responses");
     HopByHopHeaders.stripResponse(h);
     assertThat(h.names()).containsExactlyInAnyOrder("Content-Type", "Set-Cookie", "X-Forwarded-Host");
+  }
+
+  @Test
+  @DisplayName("C6 an upstream's response as Netty decoded it (names as AsciiString) is stripped alike")
+  void c6DecodedResponseStripped() {
+    DefaultHttpHeaders decoded = new DefaultHttpHeaders();
+    decoded.add(AsciiString.of("Connection"), "keep-alive, X-Backend-Secret");
+    decoded.add(AsciiString.of("x-backend-secret"), "s");
+    decoded.add(AsciiString.of("KEEP-ALIVE"), "timeout=5");
+    decoded.add(AsciiString.of("Transfer-Encoding"), "chunked");
+    decoded.add(AsciiString.of("Proxy-Authenticate"), "Basic");
+    decoded.add(AsciiString.of("Content-Type"), "text/plain");
+    decoded.add(AsciiString.of("Set-Cookie"), "a=b");
+    decoded.add(AsciiString.of("Set-Cookie"), "c=d");
+    MultiMap h = new HeadersAdaptor(decoded);
+    HopByHopHeaders.stripResponse(h);
+    assertThat(h.names()).containsExactlyInAnyOrder("Content-Type", "Set-Cookie");
+    assertThat(h.getAll("set-cookie")).containsExactly("a=b", "c=d");
   }
 
   @Test
