@@ -454,6 +454,21 @@ to_ms() {
 # CPU time of a proxy: utime + stime of PID and of its child processes (nginx's workers), in
 # clock ticks. /proc/PID/stat counts every thread of the process, the JIT compiler and GC too.
 CLK_TCK=$(getconf CLK_TCK)
+# CPU time of a JVM's JIT compiler threads (C1 and C2), in clock ticks; "-" for a process that
+# has none (nginx, HAProxy). On the proxy's one core the JIT competes with the event loop, so a
+# round in which it still compiles (after warm-up, or again after the target sat idle) has a
+# longer tail: the report shows it beside each round's p99.
+jit_ticks() { # PID
+  local task comm total=0 found=false
+  for task in /proc/"$1"/task/*; do
+    comm=$(cat "$task/comm" 2>/dev/null) || continue
+    if [[ $comm == "C1 CompilerThre"* || $comm == "C2 CompilerThre"* ]]; then
+      found=true
+      total=$(( total + $(sed 's/^.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }') ))
+    fi
+  done
+  if $found; then echo "$total"; else echo -; fi
+}
 cpu_ticks() { # PID
   local pid=$1 total=0 ticks child
   for child in $pid $(pgrep -P "$pid" 2>/dev/null || true); do
@@ -545,6 +560,8 @@ fi
 # round target rps p50 p99 errors rss_kib requests cpu_s wall_s (cpu_s and rss_kib: "-" for direct)
 RESULTS=$WORK/results.tsv
 : >"$RESULTS"
+JIT_TSV=$WORK/jit.tsv # round target jit_ms ("-": not a JVM, or not measurable)
+: >"$JIT_TSV"
 echo "loadtest: targets: ${TARGETS[*]}; warm-up ${WARMUP_S}s each, $ROUNDS round(s) of ${DURATION_S}s, -c$CONNECTIONS" >&2
 for target in "${TARGETS[@]}"; do
   echo "loadtest: warm-up $target" >&2
@@ -554,14 +571,22 @@ for (( round = 1; round <= ROUNDS; round++ )); do
   for target in "${TARGETS[@]}"; do
     # The proxy is idle outside wrk's run, so its CPU time between these two reads is the time
     # it spent on this round's requests (and on JIT and GC they caused).
-    ticks_before=0
-    [[ $target == direct ]] || ticks_before=$(cpu_ticks "${TARGET_PID[$target]}")
+    ticks_before=0 jit_before=-
+    if [[ $target != direct ]]; then
+      ticks_before=$(cpu_ticks "${TARGET_PID[$target]}")
+      jit_before=$(jit_ticks "${TARGET_PID[$target]}")
+    fi
     wall_before=$EPOCHREALTIME
     run_wrk "$target" "$DURATION_S" "$WORK/$target.round$round.txt"
     wall_after=$EPOCHREALTIME
-    rss=- cpu_s=-
+    rss=- cpu_s=- jit_ms=-
     if [[ $target != direct ]]; then
       ticks_after=$(cpu_ticks "${TARGET_PID[$target]}")
+      jit_after=$(jit_ticks "${TARGET_PID[$target]}")
+      # A compiler thread the JVM retired in between takes its ticks with it: then no figure.
+      if [[ $jit_before != - && $jit_after != - ]] && (( jit_after >= jit_before )); then
+        jit_ms=$(( (jit_after - jit_before) * 1000 / CLK_TCK ))
+      fi
       cpu_s=$(awk -v t=$(( ticks_after - ticks_before )) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
       rss=$(rss_kib "${TARGET_PID[$target]}")
     fi
@@ -569,8 +594,10 @@ for (( round = 1; round <= ROUNDS; round++ )); do
     read -r rps p50 p99 errors requests < <(parse_wrk "$WORK/$target.round$round.txt")
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$rps" "$p50" "$p99" "$errors" "$rss" \
       "$requests" "$cpu_s" "$wall_s" >>"$RESULTS"
+    printf '%s\t%s\t%s\n' "$round" "$target" "$jit_ms" >>"$JIT_TSV"
     cpu_note=
     [[ $cpu_s == - ]] || cpu_note=", $(awk -v c="$cpu_s" -v n="$requests" 'BEGIN { if (n > 0) printf "%.1f", c * 1e6 / n; else printf "-" }') CPU us/req"
+    [[ $jit_ms == - ]] || cpu_note+=" (JIT ${jit_ms} ms)"
     echo "loadtest: round $round/$ROUNDS $target: $rps req/s$cpu_note, p50 ${p50}ms, p99 ${p99}ms, errors $errors, rss ${rss} KiB" >&2
   done
 done
@@ -709,10 +736,14 @@ REPORT=$LOADTEST_DIR/out/$STAMP.md
   echo
   echo "## Every run"
   echo
-  echo "| round | target | req/s | requests | CPU s | wall s | CPU µs/req | req/s per core | core share | p50 ms | p99 ms | errors | RSS KiB |"
-  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-    $1, $2, $3, $8, $9, $10, $11, $12, $13, $4, $5, $6, $7 }' "$ROUNDS_TSV"
+  echo "JIT ms: CPU time of the JVM's compiler threads in the round (part of CPU s; - for nginx and HAProxy)."
+  echo
+  echo "| round | target | req/s | requests | CPU s | JIT ms | wall s | CPU µs/req | req/s per core | core share | p50 ms | p99 ms | errors | RSS KiB |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' 'FNR == NR { jit[$1 FS $2] = $3; next }
+    { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+      $1, $2, $3, $8, $9, ($1 FS $2 in jit ? jit[$1 FS $2] : "-"), $10, $11, $12, $13, $4, $5, $6, $7 }' \
+    "$JIT_TSV" "$ROUNDS_TSV"
   echo
   echo "## First response of each target"
   for target in "${TARGETS[@]}"; do
