@@ -137,7 +137,14 @@ public final class UpstreamCall implements FilterChain {
                 return closeAndFail(pool, pooled, ar.cause());
               }
               // Copied here rather than named in the options, which Vert.x copies as Strings.
-              HeaderMaps.addAll(headers, ar.result().headers());
+              try {
+                HeaderMaps.addAll(headers, ar.result().headers());
+              } catch (RuntimeException refused) {
+                // A value Vert.x will not send (a filter's CR or LF): nothing went out, and the
+                // connection goes rather than back to the pool with a half-made request on it.
+                ar.result().reset();
+                return closeAndFail(pool, pooled, refused);
+              }
               if (requestAuthority != null) {
                 ar.result().authority(requestAuthority);
               }
