@@ -140,8 +140,8 @@ public final class UpstreamCall implements FilterChain {
               try {
                 HeaderMaps.addAll(headers, ar.result().headers());
               } catch (RuntimeException refused) {
-                // A value Vert.x will not send (a filter's CR or LF): nothing went out, and the
-                // connection goes rather than back to the pool with a half-made request on it.
+                // A header Vert.x's validator refuses: nothing went out, and the connection goes
+                // rather than back to the pool with a half-made request on it.
                 ar.result().reset();
                 return closeAndFail(pool, pooled, refused);
               }
