@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  *   java -cp target/edgeway.jar loadtest/producer/ProducerCost.java BOOTSTRAP MODE [RATE] [ROUNDS] [PER_ROUND]
  *   MODE: binary (seven ce_* headers) | structured (one header) | binary-uncompressed
+ *   -Dproducer.NAME=VALUE before the source file overrides a producer property (PRODUCER_OPTS in producer-cost.sh)
  */
 public class ProducerCost {
   private static final byte[] DATA = ("{\"requestId\":\"5f1d0c8e-2f7a-4d8e-9c1b-3a6e2b7d9f01\",\"traceId\":"
@@ -53,6 +54,9 @@ public class ProducerCost {
     p.put("compression.type", mode.equals("binary-uncompressed") ? "none" : "lz4");
     p.put("linger.ms", "5");
     p.put("batch.size", "262144");
+    // -Dproducer.NAME=VALUE overrides any producer property (e.g. -Dproducer.linger.ms=20).
+    System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("producer."))
+        .forEach(n -> p.put(n.substring("producer.".length()), System.getProperty(n)));
     byte[] structuredValue = ("{\"specversion\":\"1.0\",\"id\":\"5f1d0c8e-2f7a-4d8e-9c1b-3a6e2b7d9f01\",\"source\":"
         + "\"/edgeway/bench\",\"type\":\"io.edgeway.request.completed.v1\",\"subject\":\"bench\",\"time\":"
         + "\"2026-11-27T02:00:00.000Z\",\"datacontenttype\":\"application/json\",\"data\":"
