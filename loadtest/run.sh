@@ -22,7 +22,7 @@
 # The upstream is an nginx answering a fixed small response, pinned to core 0 with wrk, so the
 # proxy under test has core 1 to itself. Only one target is under load at a time: N interleaved
 # rounds (direct, nginx, edgeway-..., direct, nginx, ...), each target warmed up right before its
-# first round, so a slow drift of the machine hits every target alike. The table shows medians
+# first round (in wrk runs as long as a round), so a slow drift of the machine hits every target alike. The table shows medians
 # over rounds.
 #
 # --tls: clients speak TLS to the proxies (all serve the same ECDSA P-256
