@@ -21,9 +21,9 @@
 # per request over that scenario's, per round (default: baseline, when it runs with others).
 # The upstream is an nginx answering a fixed small response, pinned to core 0 with wrk, so the
 # proxy under test has core 1 to itself. Only one target is under load at a time: N interleaved
-# rounds (direct, nginx, edgeway-..., direct, nginx, ...), each target warmed up right before its
-# first round (in wrk runs as long as a round), so a slow drift of the machine hits every target alike. The table shows medians
-# over rounds.
+# rounds (direct, nginx, edgeway-..., direct, nginx, ...), so a slow drift of the machine hits
+# every target alike, each target warmed up right before its first round (in wrk runs as long as
+# a round). The table shows medians over rounds.
 #
 # --tls: clients speak TLS to the proxies (all serve the same ECDSA P-256
 # certificate, generated per run; TLS 1.2 and 1.3), the upstream stays plain; "direct" is

@@ -15,10 +15,12 @@ import java.util.Map;
  * and per pass: an entry wrapper, and for a map Netty decoded (an upstream's response) a new
  * {@code String} for each name and value. A proxied request walks each map several times (hop-by-hop
  * stripping, the copy into the outgoing request or response): walking Netty's entries instead took
- * what a baseline request allocates from 10.07 to 9.59 KB (loadtest/profiles/p99.md). Both maps Vert.x uses for HTTP/1.1 are Netty {@link HttpHeaders} underneath: its own
+ * what a baseline request allocates from 10.07 to 9.59 KB (loadtest/profiles/p99.md).
+ *
+ * <p>Both maps Vert.x uses for HTTP/1.1 are Netty {@link HttpHeaders} underneath: its own
  * {@code Http1xHeaders} is one, and an upstream response's map adapts one ({@link HeadersAdaptor});
- * their {@link HttpHeaders#iteratorCharSequence()} hands out the stored entries themselves. Any other
- * map (HTTP/2, a filter's own) is walked the ordinary way.
+ * their {@link HttpHeaders#iteratorCharSequence()} hands out the stored entries themselves. Any
+ * other map (HTTP/2, a filter's own) is walked the ordinary way.
  */
 public final class HeaderMaps {
   /** {@link HeadersAdaptor}'s Netty headers: Vert.x keeps them private, and has no accessor. */
