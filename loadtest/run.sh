@@ -4,7 +4,7 @@
 #
 #   loadtest/run.sh [--rounds N] [--duration 10s] [--warmup 60s] [--connections 50]
 #                   [--only direct,nginx,haproxy,vertx-proxy,edgeway] [--base SCENARIO]
-#                   [--jar target/edgeway.jar] [--keep] [--tls [--handshakes]]
+#                   [--jar target/edgeway.jar] [--keep] [--tls [--handshakes]] [--interleave]
 #                   [--jvm-variant NAME=OPTIONS ...] [scenario ...]
 #
 # Targets, each measured with the same wrk command (-t1 -cN --latency, pinned to core 0):
@@ -30,6 +30,16 @@
 # skipped. Use it with the tls scenario. --handshakes adds "Connection: close" to every wrk
 # request, so each request is a new connection and a full handshake: the table then counts
 # handshakes per second.
+# --interleave: every target's wrk runs for the whole measurement, but only one at a time: the
+# harness pauses (SIGSTOP) and resumes (SIGCONT) them in turn, --duration (default 1s) each, and a
+# round is one turn of every target. The machine's speed wanders over seconds (a one-second sample
+# of the same gateway varies by 10 %, adjacent seconds by 4 %), so costs of 1-2 µs per request
+# are only visible between adjacent slices: with a base scenario, every other slice is the base,
+# and a feature's added CPU is taken against the mean of the base slices either side of it.
+# Requests per slice are read from the upstream's counter (nginx stub_status), which costs the
+# proxy nothing; a scenario that answers requests itself (cache hits) sets INTERLEAVE_COUNT=metrics
+# in its .env to read Edgeway's edgeway_requests_total instead. No latency figures in this mode:
+# wrk's clock stops with it. Five unmeasured rounds run first.
 # Scenarios (default: baseline) are files loadtest/scenarios/NAME.yaml; an optional NAME.env is
 # sourced by bash right before that gateway starts (see loadtest/README.md).
 # --jvm-variant NAME=OPTIONS (repeatable): every scenario runs once more per variant, as target
@@ -55,6 +65,9 @@ JAR=$DEFAULT_JAR
 KEEP=false
 TLS=false
 HANDSHAKES=false
+INTERLEAVE=false
+DURATION_SET=false
+ROUNDS_SET=false
 SCENARIOS=()
 declare -A VARIANT_OPTS=()
 VARIANTS=()
@@ -79,8 +92,8 @@ seconds_of() { # 10s | 2m | 30 -> seconds
 
 while [[ $# -gt 0 ]]; do
   case $1 in
-    --rounds) ROUNDS=${2:?--rounds needs a value}; shift 2 ;;
-    --duration) DURATION=${2:?--duration needs a value}; shift 2 ;;
+    --rounds) ROUNDS=${2:?--rounds needs a value}; ROUNDS_SET=true; shift 2 ;;
+    --duration) DURATION=${2:?--duration needs a value}; DURATION_SET=true; shift 2 ;;
     --warmup) WARMUP=${2:?--warmup needs a value}; shift 2 ;;
     --connections) CONNECTIONS=${2:?--connections needs a value}; shift 2 ;;
     --only) ONLY=${2:?--only needs a value}; shift 2 ;;
@@ -89,6 +102,7 @@ while [[ $# -gt 0 ]]; do
     --keep) KEEP=true; shift ;;
     --tls) TLS=true; shift ;;
     --handshakes) HANDSHAKES=true; shift ;;
+    --interleave) INTERLEAVE=true; shift ;;
     --jvm-variant)
       variant=${2:?--jvm-variant needs NAME=OPTIONS}
       [[ $variant =~ ^[a-z0-9][a-z0-9-]*=.+$ ]] || die "--jvm-variant: $variant (expected: NAME=OPTIONS, NAME like gc-g1, [a-z0-9-])"
@@ -97,10 +111,14 @@ while [[ $# -gt 0 ]]; do
       VARIANT_OPTS[${variant%%=*}]=${variant#*=}
       shift 2 ;;
     -h|--help) usage ;;
-    -*) die "option: $1 (expected: --rounds, --duration, --warmup, --connections, --only, --base, --jar, --keep, --tls, --handshakes, --jvm-variant)" ;;
+    -*) die "option: $1 (expected: --rounds, --duration, --warmup, --connections, --only, --base, --jar, --keep, --tls, --handshakes, --interleave, --jvm-variant)" ;;
     *) SCENARIOS+=("$1"); shift ;;
   esac
 done
+if $INTERLEAVE; then
+  $DURATION_SET || DURATION=1s
+  $ROUNDS_SET || ROUNDS=40
+fi
 [[ $ROUNDS =~ ^[0-9]+$ ]] && (( ROUNDS >= 1 )) || die "--rounds: $ROUNDS (expected: >= 1)"
 [[ $CONNECTIONS =~ ^[0-9]+$ ]] && (( CONNECTIONS >= 1 )) || die "--connections: $CONNECTIONS (expected: >= 1)"
 DURATION_S=$(seconds_of "$DURATION")
@@ -177,7 +195,7 @@ STARTED_PIDS=()
 
 cleanup() {
   local pid pidfile i
-  for pid in "${STARTED_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${STARTED_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; kill -CONT "$pid" 2>/dev/null || true; done
   for (( i = 0; i < 50; i++ )); do
     local alive=false
     for pid in "${STARTED_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=true; done
@@ -264,6 +282,8 @@ UPSTREAM_URL="http://127.0.0.1:$UPSTREAM_PORT"
 start_nginx upstream "$UPSTREAM_PORT" "
   server {
     listen 127.0.0.1:$UPSTREAM_PORT;
+    # Requests served so far: --interleave counts each slice's requests here.
+    location = /loadtest-status { stub_status; }
     location / {
       default_type text/plain;
       return 200 'edgeway loadtest upstream: a small fixed response body\n';
@@ -395,8 +415,11 @@ start_edgeway() { # SCENARIO [VARIANT]
     # shellcheck disable=SC1090
     if [[ -f $env_file ]]; then source "$env_file"; fi
     set +a
-    # wrk settings a scenario may give (WRK_PATH, WRK_ARGS array), read back by run_wrk.
-    declare -p WRK_PATH WRK_ARGS >"$dir/wrk.vars" 2>/dev/null || true
+    # Settings a scenario may give the harness, read back by wrk_request and scenario_setting:
+    # wrk's request (WRK_PATH, WRK_ARGS array), a longer warm-up (SCENARIO_WARMUP, e.g. 150s for
+    # the Kafka client's JIT) and where --interleave counts requests (INTERLEAVE_COUNT=metrics
+    # when not all of them reach the upstream).
+    declare -p WRK_PATH WRK_ARGS SCENARIO_WARMUP INTERLEAVE_COUNT >"$dir/harness.vars" 2>/dev/null || true
     # A variant's options come last, so they win over the defaults (a later -Xmx, a GC).
     [[ -z $variant ]] || EDGEWAY_JAVA_OPTS+=" ${VARIANT_OPTS[$variant]}"
     # shellcheck disable=SC2086
@@ -462,7 +485,7 @@ CLK_TCK=$(getconf CLK_TCK)
 jit_ticks() { # PID
   local task comm total=0 found=false
   for task in /proc/"$1"/task/*; do
-    comm=$(cat "$task/comm" 2>/dev/null) || continue
+    read -r comm <"$task/comm" 2>/dev/null || continue
     if [[ $comm == "C1 CompilerThre"* || $comm == "C2 CompilerThre"* ]]; then
       found=true
       total=$(( total + $(sed 's/^.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }') ))
@@ -487,10 +510,19 @@ wrk_request() {
   local WRK_PATH=/bench/hello
   local WRK_ARGS=()
   # shellcheck disable=SC1090
-  if [[ -f $WORK/$1/wrk.vars ]]; then source "$WORK/$1/wrk.vars"; fi
+  if [[ -f $WORK/$1/harness.vars ]]; then source "$WORK/$1/harness.vars"; fi
   REQ_PATH=${WRK_PATH:-/bench/hello}
   REQ_ARGS=("${WRK_ARGS[@]}")
   if $HANDSHAKES; then REQ_ARGS+=(-H 'Connection: close'); fi
+}
+
+# scenario_setting TARGET NAME DEFAULT: a setting the scenario's .env gave the harness.
+scenario_setting() {
+  local SCENARIO_WARMUP='' INTERLEAVE_COUNT='' WRK_PATH='' WRK_ARGS=()
+  # shellcheck disable=SC1090
+  if [[ -f $WORK/$1/harness.vars ]]; then source "$WORK/$1/harness.vars"; fi
+  local value=${!2:-}
+  echo "${value:-$3}"
 }
 
 # run_wrk TARGET SECONDS OUT_FILE
@@ -563,57 +595,236 @@ RESULTS=$WORK/results.tsv
 : >"$RESULTS"
 JIT_TSV=$WORK/jit.tsv # round target jit_ms ("-": not a JVM, or not measurable)
 : >"$JIT_TSV"
-echo "loadtest: targets: ${TARGETS[*]}; warm-up ${WARMUP_S}s each, $ROUNDS round(s) of ${DURATION_S}s, -c$CONNECTIONS" >&2
-for (( round = 1; round <= ROUNDS; round++ )); do
-  for target in "${TARGETS[@]}"; do
-    # Each target's warm-up runs right before its first round, not all warm-ups first: a JVM that
-    # sat idle through the other targets' warm-ups (minutes) reconnects to the upstream and
-    # compiles again, and round 1 then measured that JIT instead of the steady state
-    # (loadtest/profiles/p99.md). Later rounds follow an idle of the other targets' rounds only.
-    # The warm-up is a series of wrk runs as long as a round, not one long run: every round opens
-    # new connections, and a JVM warmed on one set of connections recompiled its event loop in
-    # round 1 (class-check traps on the connection set-up paths, profiles/events.md).
-    if (( round == 1 )); then
-      echo "loadtest: warm-up $target" >&2
-      warm_left=$WARMUP_S
-      while (( warm_left > 0 )); do
-        warm_run=$(( warm_left < DURATION_S ? warm_left : DURATION_S ))
-        run_wrk "$target" "$warm_run" "$WORK/$target.warmup.txt"
-        warm_left=$(( warm_left - warm_run ))
-      done
-    fi
-    # The proxy is idle outside wrk's run, so its CPU time between these two reads is the time
-    # it spent on this round's requests (and on JIT and GC they caused).
-    ticks_before=0 jit_before=-
-    if [[ $target != direct ]]; then
-      ticks_before=$(cpu_ticks "${TARGET_PID[$target]}")
-      jit_before=$(jit_ticks "${TARGET_PID[$target]}")
-    fi
-    wall_before=$EPOCHREALTIME
-    run_wrk "$target" "$DURATION_S" "$WORK/$target.round$round.txt"
-    wall_after=$EPOCHREALTIME
-    rss=- cpu_s=- jit_ms=-
-    if [[ $target != direct ]]; then
-      ticks_after=$(cpu_ticks "${TARGET_PID[$target]}")
-      jit_after=$(jit_ticks "${TARGET_PID[$target]}")
-      # A compiler thread the JVM retired in between takes its ticks with it: then no figure.
-      if [[ $jit_before != - && $jit_after != - ]] && (( jit_after >= jit_before )); then
-        jit_ms=$(( (jit_after - jit_before) * 1000 / CLK_TCK ))
-      fi
-      cpu_s=$(awk -v t=$(( ticks_after - ticks_before )) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
-      rss=$(rss_kib "${TARGET_PID[$target]}")
-    fi
-    wall_s=$(awk -v a="$wall_before" -v b="$wall_after" 'BEGIN { printf "%.3f", b - a }')
-    read -r rps p50 p99 errors requests < <(parse_wrk "$WORK/$target.round$round.txt")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$rps" "$p50" "$p99" "$errors" "$rss" \
-      "$requests" "$cpu_s" "$wall_s" >>"$RESULTS"
-    printf '%s\t%s\t%s\n' "$round" "$target" "$jit_ms" >>"$JIT_TSV"
-    cpu_note=
-    [[ $cpu_s == - ]] || cpu_note=", $(awk -v c="$cpu_s" -v n="$requests" 'BEGIN { if (n > 0) printf "%.1f", c * 1e6 / n; else printf "-" }') CPU us/req"
-    [[ $jit_ms == - ]] || cpu_note+=" (JIT ${jit_ms} ms)"
-    echo "loadtest: round $round/$ROUNDS $target: $rps req/s$cpu_note, p50 ${p50}ms, p99 ${p99}ms, errors $errors, rss ${rss} KiB" >&2
+# warm_up TARGET: unmeasured wrk runs as long as a round (at least 10 s under --interleave), for
+# WARMUP_S in all, or the scenario's SCENARIO_WARMUP when longer.
+warm_up() {
+  local target=$1 left=$WARMUP_S run piece=$DURATION_S own
+  own=$(seconds_of "$(scenario_setting "$target" SCENARIO_WARMUP 1)")
+  (( own <= left )) || left=$own
+  if $INTERLEAVE && (( piece < 10 )); then piece=10; fi
+  echo "loadtest: warm-up $target" >&2
+  while (( left > 0 )); do
+    run=$(( left < piece ? left : piece ))
+    run_wrk "$target" "$run" "$WORK/$target.warmup.txt"
+    left=$(( left - run ))
   done
-done
+}
+
+# ---- --interleave: one wrk per target for the whole measurement, resumed in turn ---------------
+
+SLOTS_TSV=$WORK/slots.tsv       # round slot target requests cpu_ticks wall_s jit_ticks rss_kib
+BRACKET_TSV=$WORK/bracketed.tsv # round target added_us ratio: a feature slice against its base neighbours
+declare -A WRK_PID=() COUNT_FROM=()
+
+# Fork-free readers for --interleave: on a small virtual machine a fork and exec costs tens of
+# milliseconds, and a slice's bookkeeping must not push its neighbours seconds apart. Each sets a
+# global instead of printing, since $(...) would fork too.
+declare -A PROC_TREE=() # target -> its pid and its children's (nginx's workers), looked up once
+proc_ticks() { # TARGET -> TICKS: utime + stime of its processes, in clock ticks
+  local pid line fields
+  TICKS=0
+  for pid in ${PROC_TREE[$1]}; do
+    read -r line <"/proc/$pid/stat" || continue
+    read -ra fields <<<"${line##*) }"
+    TICKS=$(( TICKS + fields[11] + fields[12] ))
+  done
+}
+proc_jit() { # TARGET -> JIT: clock ticks of the JVM's compiler threads, "-" for no JVM
+  local task comm line fields found=false
+  JIT=0
+  for task in /proc/"${PROC_TREE[$1]%% *}"/task/*; do
+    read -r comm <"$task/comm" 2>/dev/null || continue
+    [[ $comm == C[12]" CompilerThre"* ]] || continue
+    read -r line <"$task/stat" 2>/dev/null || continue
+    read -ra fields <<<"${line##*) }"
+    JIT=$(( JIT + fields[11] + fields[12] ))
+    found=true
+  done
+  $found || JIT=-
+}
+proc_rss() { # TARGET -> RSS: VmRSS of its processes, in KiB
+  local pid key value _
+  RSS=0
+  for pid in ${PROC_TREE[$1]}; do
+    while read -r key value _; do
+      if [[ $key == VmRSS: ]]; then RSS=$(( RSS + value )); break; fi
+    done <"/proc/$pid/status"
+  done
+}
+# served TARGET -> SERVED: requests completed so far where TARGET's slices are counted: the
+# upstream's stub_status (over bash's /dev/tcp), or the gateway's own counter.
+served() {
+  if [[ ${COUNT_FROM[$1]} == metrics ]]; then
+    SERVED=$(curl -fsS --max-time 5 "http://127.0.0.1:${TARGET_ADMIN[$1]}/metrics" \
+      | awk '/^edgeway_requests_total\{/ { n += $NF } END { printf "%.0f\n", n }')
+    return
+  fi
+  local fd line
+  SERVED=
+  exec {fd}<>"/dev/tcp/127.0.0.1/$UPSTREAM_PORT"
+  printf 'GET /loadtest-status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&"$fd"
+  # The body: "Active connections: 1", "server accepts handled requests", " 12 12 345 ", ...
+  while IFS= read -r line <&"$fd"; do
+    if [[ $line =~ ^\ [0-9]+\ [0-9]+\ ([0-9]+) ]]; then SERVED=${BASH_REMATCH[1]}; fi
+  done
+  exec {fd}>&-
+  [[ -n $SERVED ]] || die "--interleave: no request count in the upstream's /loadtest-status"
+}
+
+# slice ROUND SLOT TARGET: resume TARGET's wrk for DURATION_S, pause it, then let the requests in
+# flight (one per connection at most) and the work they queued (events, access log) finish, so
+# the counters read before and after cover exactly this slice. ROUND 0: not recorded.
+slice() {
+  local round=$1 slot=$2 target=$3 process=${PROC_TREE[$3]:-}
+  local n0 t0=- j0=- w0 w1 ticks=- jit=- rss=- micros
+  served "$target"; n0=$SERVED
+  if [[ -n $process ]]; then proc_ticks "$target"; t0=$TICKS; proc_jit "$target"; j0=$JIT; fi
+  w0=${EPOCHREALTIME//[!0-9]/}
+  kill -CONT "${WRK_PID[$target]}"
+  read -rt "$DURATION_S" -u "$SLEEP_FD" _ || true
+  kill -STOP "${WRK_PID[$target]}"
+  read -rt 0.1 -u "$SLEEP_FD" _ || true
+  w1=${EPOCHREALTIME//[!0-9]/}
+  served "$target"
+  (( round > 0 )) || return 0
+  if [[ -n $process ]]; then
+    proc_ticks "$target"; ticks=$(( TICKS - t0 ))
+    proc_jit "$target"
+    if [[ $j0 != - && $JIT != - ]] && (( JIT >= j0 )); then jit=$(( JIT - j0 )); fi
+    proc_rss "$target"; rss=$RSS
+  fi
+  micros=$(( w1 - w0 ))
+  printf '%s\t%s\t%s\t%s\t%s\t%d.%06d\t%s\t%s\n' "$round" "$slot" "$target" $(( SERVED - n0 )) "$ticks" \
+    $(( micros / 1000000 )) $(( micros % 1000000 )) "$jit" "$rss" >>"$SLOTS_TSV"
+}
+
+measure_interleaved() {
+  local target slots=() round slot
+  # With a base scenario every feature's slice sits between two of the base's.
+  if [[ -n $BASE ]]; then
+    for target in "${TARGETS[@]}"; do [[ $target == edgeway-* ]] || slots+=("$target"); done
+    for target in "${TARGETS[@]}"; do
+      if [[ $target == edgeway-* && $target != "edgeway-$BASE" ]]; then slots+=("edgeway-$BASE" "$target"); fi
+    done
+    slots+=("edgeway-$BASE")
+  else
+    slots=("${TARGETS[@]}")
+  fi
+  local settle=5
+  local seconds=$(( (ROUNDS + settle) * ${#slots[@]} * (DURATION_S + 2) + 600 ))
+  echo "loadtest: interleaved: ${slots[*]}; warm-up ${WARMUP_S}s each, $settle unmeasured and $ROUNDS measured round(s), slices of ${DURATION_S}s, -c$CONNECTIONS" >&2
+  for target in "${TARGETS[@]}"; do warm_up "$target"; done
+  : >"$SLOTS_TSV"
+  # A read with a timeout on a pipe nobody writes to: a sleep without a fork.
+  exec {SLEEP_FD}<> <(:)
+  for target in "${TARGETS[@]}"; do
+    COUNT_FROM[$target]=$(scenario_setting "$target" INTERLEAVE_COUNT upstream)
+    if [[ -n ${TARGET_PID[$target]:-} ]]; then
+      PROC_TREE[$target]="${TARGET_PID[$target]} $(pgrep -P "${TARGET_PID[$target]}" || true)"
+    fi
+    wrk_request "$target"
+    # No timeouts: a paused wrk's clock runs on, so a request it sent before the pause would
+    # time out while it waits for its turn.
+    "${ON_CLIENT_CORE[@]}" wrk -t1 "-c$CONNECTIONS" "-d${seconds}s" --timeout "${seconds}s" \
+      "${REQ_ARGS[@]}" "$SCHEME://127.0.0.1:${TARGET_PORT[$target]}$REQ_PATH" \
+      >"$WORK/$target.interleaved.txt" 2>&1 &
+    WRK_PID[$target]=$!
+    STARTED_PIDS+=("$!")
+    kill -STOP "$!"
+  done
+  for (( round = 1 - settle; round <= ROUNDS; round++ )); do
+    for (( slot = 0; slot < ${#slots[@]}; slot++ )); do
+      slice $(( round > 0 ? round : 0 )) "$slot" "${slots[slot]}"
+    done
+    (( round < 1 )) || echo "loadtest: round $round/$ROUNDS done" >&2
+  done
+  # wrk prints its summary on SIGINT.
+  for target in "${TARGETS[@]}"; do kill -CONT "${WRK_PID[$target]}"; kill -INT "${WRK_PID[$target]}"; done
+  for target in "${TARGETS[@]}"; do wait "${WRK_PID[$target]}" || true; done
+
+  # One row per round and target for the report (the base's slices summed), wrk's errors in round 1.
+  local errors requests counted
+  for target in "${TARGETS[@]}"; do
+    read -r _ _ _ errors requests < <(parse_wrk "$WORK/$target.interleaved.txt")
+    counted=$(awk -F'\t' -v t="$target" '$3 == t { n += $4 } END { print n + 0 }' "$SLOTS_TSV")
+    # Every request wrk made must have been counted in some slice (the measured ones are a part).
+    if (( counted == 0 || requests < counted )); then
+      echo "loadtest: WARNING: $target: wrk made $requests requests, the slices counted $counted; is INTERLEAVE_COUNT right for it?" >&2
+    fi
+    awk -F'\t' -v OFS='\t' -v t="$target" -v e="$errors" -v hz="$CLK_TCK" '
+      $3 == t { n[$1] += $4; w[$1] += $6; if ($5 != "-") c[$1] += $5; else c[$1] = "-"; rss[$1] = $8
+                if ($7 != "-" && j[$1] != "-") j[$1] += $7; else j[$1] = "-" }
+      END {
+        for (r in n) {
+          cpu = c[r] == "-" ? "-" : sprintf("%.2f", c[r] / hz)
+          print r, t, (w[r] > 0 ? sprintf("%.0f", n[r] / w[r]) : "nan"), "-", "-", (r == 1 ? e : 0), rss[r], n[r], cpu, sprintf("%.3f", w[r])
+        }
+      }' "$SLOTS_TSV" | sort -n >>"$RESULTS"
+    awk -F'\t' -v OFS='\t' -v t="$target" -v hz="$CLK_TCK" '
+      $3 == t { if ($7 != "-" && j[$1] != "-") j[$1] += $7; else j[$1] = "-" }
+      END { for (r in j) print r, t, (j[r] == "-" ? "-" : sprintf("%.0f", j[r] * 1000 / hz)) }' "$SLOTS_TSV" | sort -n >>"$JIT_TSV"
+  done
+  # A feature slice against the mean of the base slices right before and after it.
+  awk -F'\t' -v OFS='\t' -v base="edgeway-$BASE" '
+    { round[NR] = $1; target[NR] = $3; us[NR] = ($4 > 0 && $5 != "-") ? $5 * 1e6 / '"$CLK_TCK"' / $4 : "" }
+    END {
+      for (i = 2; i < NR; i++) {
+        if (target[i] !~ /^edgeway-/ || target[i] == base || target[i - 1] != base || target[i + 1] != base) continue
+        if (us[i] == "" || us[i - 1] == "" || us[i + 1] == "") continue
+        ref = (us[i - 1] + us[i + 1]) / 2
+        print round[i], target[i], sprintf("%.3f", us[i] - ref), sprintf("%.4f", us[i] / ref)
+      }
+    }' "$SLOTS_TSV" >"$BRACKET_TSV"
+}
+
+# Rounds: every target in turn, one wrk run each.
+measure_rounds() {
+  echo "loadtest: targets: ${TARGETS[*]}; warm-up ${WARMUP_S}s each, $ROUNDS round(s) of ${DURATION_S}s, -c$CONNECTIONS" >&2
+  for (( round = 1; round <= ROUNDS; round++ )); do
+    for target in "${TARGETS[@]}"; do
+      # Each target's warm-up runs right before its first round, not all warm-ups first: a JVM that
+      # sat idle through the other targets' warm-ups (minutes) reconnects to the upstream and
+      # compiles again, and round 1 then measured that JIT instead of the steady state
+      # (loadtest/profiles/p99.md). Later rounds follow an idle of the other targets' rounds only.
+      # The warm-up is a series of wrk runs as long as a round, not one long run: every round opens
+      # new connections, and a JVM warmed on one set of connections recompiled its event loop in
+      # round 1 (class-check traps on the connection set-up paths, profiles/events.md).
+      if (( round == 1 )); then warm_up "$target"; fi
+      # The proxy is idle outside wrk's run, so its CPU time between these two reads is the time
+      # it spent on this round's requests (and on JIT and GC they caused).
+      ticks_before=0 jit_before=-
+      if [[ $target != direct ]]; then
+        ticks_before=$(cpu_ticks "${TARGET_PID[$target]}")
+        jit_before=$(jit_ticks "${TARGET_PID[$target]}")
+      fi
+      wall_before=$EPOCHREALTIME
+      run_wrk "$target" "$DURATION_S" "$WORK/$target.round$round.txt"
+      wall_after=$EPOCHREALTIME
+      rss=- cpu_s=- jit_ms=-
+      if [[ $target != direct ]]; then
+        ticks_after=$(cpu_ticks "${TARGET_PID[$target]}")
+        jit_after=$(jit_ticks "${TARGET_PID[$target]}")
+        # A compiler thread the JVM retired in between takes its ticks with it: then no figure.
+        if [[ $jit_before != - && $jit_after != - ]] && (( jit_after >= jit_before )); then
+          jit_ms=$(( (jit_after - jit_before) * 1000 / CLK_TCK ))
+        fi
+        cpu_s=$(awk -v t=$(( ticks_after - ticks_before )) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
+        rss=$(rss_kib "${TARGET_PID[$target]}")
+      fi
+      wall_s=$(awk -v a="$wall_before" -v b="$wall_after" 'BEGIN { printf "%.3f", b - a }')
+      read -r rps p50 p99 errors requests < <(parse_wrk "$WORK/$target.round$round.txt")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$rps" "$p50" "$p99" "$errors" "$rss" \
+        "$requests" "$cpu_s" "$wall_s" >>"$RESULTS"
+      printf '%s\t%s\t%s\n' "$round" "$target" "$jit_ms" >>"$JIT_TSV"
+      cpu_note=
+      [[ $cpu_s == - ]] || cpu_note=", $(awk -v c="$cpu_s" -v n="$requests" 'BEGIN { if (n > 0) printf "%.1f", c * 1e6 / n; else printf "-" }') CPU us/req"
+      [[ $jit_ms == - ]] || cpu_note+=" (JIT ${jit_ms} ms)"
+      echo "loadtest: round $round/$ROUNDS $target: $rps req/s$cpu_note, p50 ${p50}ms, p99 ${p99}ms, errors $errors, rss ${rss} KiB" >&2
+    done
+  done
+}
+
+if $INTERLEAVE; then measure_interleaved; else measure_rounds; fi
 
 # ---- after the runs: scenario checks (e.g. events: did the topic receive every event?) -------
 # A scenario may ship scenarios/NAME.after: run with the gateway still up, its stdout goes into
@@ -667,6 +878,17 @@ per_round() {
       }
     }' "$ROUNDS_TSV"
 }
+# over_base TARGET OP: TARGET's CPU per request against the base scenario's, one number per round
+# ("sub": added µs, "div": ratio, "inv": inverse ratio); under --interleave from each feature
+# slice and the base slices either side of it, else per round.
+over_base() {
+  if $INTERLEAVE; then
+    awk -F'\t' -v t="$1" -v op="$2" '$2 == t {
+      if (op == "sub") print $3; else if (op == "div") print $4; else if ($4 + 0 > 0) print 1 / $4 }' "$BRACKET_TSV"
+  else
+    per_round "$1" "edgeway-$BASE" 11 "$2"
+  fi
+}
 # spread FORMAT: numbers on stdin -> "median (min..max)", or the one number, or "-" for none.
 spread() {
   sort -g | awk -v f="$1" '{ v[NR] = $1 } END {
@@ -685,7 +907,12 @@ REPORT=$LOADTEST_DIR/out/$STAMP.md
 {
   echo "# Edgeway load test $STAMP"
   echo
-  echo "wrk -t1 -c$CONNECTIONS --latency, ${DURATION_S}s per run, $ROUNDS interleaved round(s) after a ${WARMUP_S}s warm-up per target;"
+  if $INTERLEAVE; then
+    echo "--interleave: one wrk -t1 -c$CONNECTIONS per target, paused and resumed in turn, ${DURATION_S}s slices; $ROUNDS measured"
+    echo "round(s) (one turn of every target) after 5 unmeasured ones and a ${WARMUP_S}s warm-up per target; no latency figures;"
+  else
+    echo "wrk -t1 -c$CONNECTIONS --latency, ${DURATION_S}s per run, $ROUNDS interleaved round(s) after a ${WARMUP_S}s warm-up per target;"
+  fi
   if $TLS; then echo "clients on TLS ($($HANDSHAKES && echo 'a new connection and full handshake per request: Connection: close' || echo 'keep-alive')), same ECDSA P-256 certificate on every proxy;"; fi
   echo "medians over rounds. wrk + upstream on core 0, proxy under test alone on core 1."
   echo "CPU µs/req: the proxy's CPU time over the round (/proc/PID/stat utime + stime: every thread,"
@@ -713,17 +940,21 @@ REPORT=$LOADTEST_DIR/out/$STAMP.md
   if [[ -n $BASE ]]; then
     echo "## CPU per request over edgeway-$BASE"
     echo
-    echo "What each scenario adds to the CPU time of a request, per round against edgeway-$BASE in the"
-    echo "same round, then the median (min..max over rounds)."
+    if $INTERLEAVE; then
+      echo "What each scenario adds to the CPU time of a request: each of its slices against the mean of"
+      echo "the edgeway-$BASE slices right before and after it, then the median (min..max over rounds)."
+    else
+      echo "What each scenario adds to the CPU time of a request, per round against edgeway-$BASE in the"
+      echo "same round, then the median (min..max over rounds)."
+    fi
     echo
     echo "| target | CPU µs/req | added µs/req | CPU vs $BASE | req/s per core vs $BASE |"
     echo "|---|---:|---:|---:|---:|"
     for target in "${TARGETS[@]}"; do
       [[ $target == edgeway-* && $target != "edgeway-$BASE" ]] || continue
       printf '| %s | %s | %s | %s | %s |\n' "$target" "$(fmt %.1f "$(column_median "$target" 11)")" \
-        "$(per_round "$target" "edgeway-$BASE" 11 sub | spread %+.2f)" \
-        "$(per_round "$target" "edgeway-$BASE" 11 div | spread %.3f)" \
-        "$(per_round "$target" "edgeway-$BASE" 11 inv | spread %.3f)"
+        "$(over_base "$target" sub | spread %+.2f)" "$(over_base "$target" div | spread %.3f)" \
+        "$(over_base "$target" inv | spread %.3f)"
     done
     echo
   fi
