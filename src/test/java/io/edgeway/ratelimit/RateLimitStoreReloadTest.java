@@ -86,7 +86,9 @@ class RateLimitStoreReloadTest {
   }
 
   private String redisStore(String url) {
-    return "rate-limit-store:\n  redis: { url: \"" + url + "\", timeout: 2s, connect-timeout: 500ms }\n";
+    // A generous command timeout: with on-store-failure: deny, a first call slowed past it (a
+    // loaded CI machine, cold code) answers 503 and never reaches the upstream.
+    return "rate-limit-store:\n  redis: { url: \"" + url + "\", timeout: 10s, connect-timeout: 500ms }\n";
   }
 
   private void write(String text) throws Exception {
@@ -186,7 +188,11 @@ class RateLimitStoreReloadTest {
     CompletableFuture<HttpServerRequest> held = new CompletableFuture<>();
     upstream.respondWith(held::complete);
     Future<GatewayClient.Reply> inFlight = client.send("/api/x", "X-Client", "d");
-    HttpServerRequest atUpstream = held.get(20, TimeUnit.SECONDS);
+    CompletableFuture.anyOf(held, inFlight.toCompletionStage().toCompletableFuture()).get(20, TimeUnit.SECONDS);
+    assertThat(held).as("the request reached the upstream (the gateway answered it itself: %s)",
+        inFlight.succeeded() ? inFlight.result().status() + " " + inFlight.result().body()
+            : String.valueOf(inFlight.cause())).isDone();
+    HttpServerRequest atUpstream = held.get();
 
     write(config("", "node"));
     assertThat(reload().attempt().outcome()).isEqualTo(Outcome.APPLIED);
