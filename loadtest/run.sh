@@ -752,8 +752,7 @@ measure_interleaved() {
       echo "loadtest: WARNING: $target: wrk made $requests requests, the slices counted $counted; is INTERLEAVE_COUNT right for it?" >&2
     fi
     awk -F'\t' -v OFS='\t' -v t="$target" -v e="$errors" -v hz="$CLK_TCK" '
-      $3 == t { n[$1] += $4; w[$1] += $6; if ($5 != "-") c[$1] += $5; else c[$1] = "-"; rss[$1] = $8
-                if ($7 != "-" && j[$1] != "-") j[$1] += $7; else j[$1] = "-" }
+      $3 == t { n[$1] += $4; w[$1] += $6; if ($5 != "-") c[$1] += $5; else c[$1] = "-"; rss[$1] = $8 }
       END {
         for (r in n) {
           cpu = c[r] == "-" ? "-" : sprintf("%.2f", c[r] / hz)
@@ -765,8 +764,8 @@ measure_interleaved() {
       END { for (r in j) print r, t, (j[r] == "-" ? "-" : sprintf("%.0f", j[r] * 1000 / hz)) }' "$SLOTS_TSV" | sort -n >>"$JIT_TSV"
   done
   # A feature slice against the mean of the base slices right before and after it.
-  awk -F'\t' -v OFS='\t' -v base="edgeway-$BASE" '
-    { round[NR] = $1; target[NR] = $3; us[NR] = ($4 > 0 && $5 != "-") ? $5 * 1e6 / '"$CLK_TCK"' / $4 : "" }
+  awk -F'\t' -v OFS='\t' -v base="edgeway-$BASE" -v hz="$CLK_TCK" '
+    { round[NR] = $1; target[NR] = $3; us[NR] = ($4 > 0 && $5 != "-") ? $5 * 1e6 / hz / $4 : "" }
     END {
       for (i = 2; i < NR; i++) {
         if (target[i] !~ /^edgeway-/ || target[i] == base || target[i - 1] != base || target[i + 1] != base) continue
