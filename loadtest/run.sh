@@ -452,17 +452,15 @@ if want edgeway; then
   done
 fi
 (( ${#TARGETS[@]} > 0 )) || die "--only: $ONLY selected no target"
+# Each proxy's processes (its pid, and nginx's workers), read by proc_ticks/proc_jit/proc_rss.
+declare -A PROC_TREE=()
+for target in "${TARGETS[@]}"; do
+  if [[ -n ${TARGET_PID[$target]:-} ]]; then
+    PROC_TREE[$target]="${TARGET_PID[$target]} $(pgrep -P "${TARGET_PID[$target]}" || true)"
+  fi
+done
 
 # ---- measuring -------------------------------------------------------------------------------
-
-rss_kib() { # PID: VmRSS of the process and its children (nginx master + workers), in KiB
-  local pid=$1 total=0 kib child
-  for child in $pid $(pgrep -P "$pid" 2>/dev/null || true); do
-    kib=$(awk '/^VmRSS:/ {print $2}' "/proc/$child/status" 2>/dev/null || echo 0)
-    total=$(( total + ${kib:-0} ))
-  done
-  echo "$total"
-}
 
 # to_ms VALUE: wrk's "123.45us" / "1.23ms" / "1.01s" / "2.00m" -> milliseconds
 to_ms() {
@@ -475,32 +473,47 @@ to_ms() {
   }'
 }
 
-# CPU time of a proxy: utime + stime of PID and of its child processes (nginx's workers), in
-# clock ticks. /proc/PID/stat counts every thread of the process, the JIT compiler and GC too.
+# What a proxy spends, read from /proc without forking: on a small virtual machine a fork and exec
+# costs tens of milliseconds, and --interleave's bookkeeping between slices must not push them
+# seconds apart. Each sets a global instead of printing, since $(...) would fork too.
 CLK_TCK=$(getconf CLK_TCK)
-# CPU time of a JVM's JIT compiler threads (C1 and C2), in clock ticks; "-" for a process that
-# has none (nginx, HAProxy). On the proxy's one core the JIT competes with the event loop, so a
-# round in which it still compiles (after warm-up, or again after the target sat idle) has a
-# longer tail: the report shows it beside each round's p99.
-jit_ticks() { # PID
-  local task comm total=0 found=false
-  for task in /proc/"$1"/task/*; do
-    read -r comm <"$task/comm" 2>/dev/null || continue
-    if [[ $comm == "C1 CompilerThre"* || $comm == "C2 CompilerThre"* ]]; then
-      found=true
-      total=$(( total + $(sed 's/^.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }') ))
-    fi
+# CPU time of a proxy: utime + stime of its process and of its child processes (nginx's workers),
+# in clock ticks. /proc/PID/stat counts every thread of the process, the JIT compiler and GC too.
+proc_ticks() { # TARGET -> TICKS: utime + stime of its processes, in clock ticks
+  local pid line fields
+  TICKS=0
+  for pid in ${PROC_TREE[$1]}; do
+    read -r line <"/proc/$pid/stat" || continue
+    # Fields after the command name, which may hold spaces: state is 0, utime 11, stime 12.
+    read -ra fields <<<"${line##*) }"
+    TICKS=$(( TICKS + fields[11] + fields[12] ))
   done
-  if $found; then echo "$total"; else echo -; fi
 }
-cpu_ticks() { # PID
-  local pid=$1 total=0 ticks child
-  for child in $pid $(pgrep -P "$pid" 2>/dev/null || true); do
-    # Fields after the command name, which may hold spaces: state is 1, utime 12, stime 13.
-    ticks=$(sed 's/^.*) //' "/proc/$child/stat" 2>/dev/null | awk '{ print $12 + $13 }')
-    total=$(( total + ${ticks:-0} ))
+# CPU time of a JVM's JIT compiler threads (C1 and C2); "-" for a process that has none (nginx,
+# HAProxy). On the proxy's one core the JIT competes with the event loop, so a round in which it
+# still compiles (after warm-up, or again after the target sat idle) has a longer tail: the report
+# shows it beside each round's p99.
+proc_jit() { # TARGET -> JIT: clock ticks of the JVM's compiler threads, "-" for no JVM
+  local task comm line fields found=false
+  JIT=0
+  for task in /proc/"${PROC_TREE[$1]%% *}"/task/*; do
+    read -r comm <"$task/comm" 2>/dev/null || continue
+    [[ $comm == C[12]" CompilerThre"* ]] || continue
+    read -r line <"$task/stat" 2>/dev/null || continue
+    read -ra fields <<<"${line##*) }"
+    JIT=$(( JIT + fields[11] + fields[12] ))
+    found=true
   done
-  echo "$total"
+  $found || JIT=-
+}
+proc_rss() { # TARGET -> RSS: VmRSS of its processes, in KiB
+  local pid key value _
+  RSS=0
+  for pid in ${PROC_TREE[$1]}; do
+    while read -r key value _; do
+      if [[ $key == VmRSS: ]]; then RSS=$(( RSS + value )); break; fi
+    done <"/proc/$pid/status"
+  done
 }
 
 # wrk_request TARGET: sets REQ_PATH and the array REQ_ARGS to the path and extra arguments of
@@ -616,41 +629,6 @@ SLOTS_TSV=$WORK/slots.tsv       # round slot target requests cpu_ticks wall_s ji
 BRACKET_TSV=$WORK/bracketed.tsv # round target added_us ratio: a feature slice against its base neighbours
 declare -A WRK_PID=() COUNT_FROM=()
 
-# Fork-free readers for --interleave: on a small virtual machine a fork and exec costs tens of
-# milliseconds, and a slice's bookkeeping must not push its neighbours seconds apart. Each sets a
-# global instead of printing, since $(...) would fork too.
-declare -A PROC_TREE=() # target -> its pid and its children's (nginx's workers), looked up once
-proc_ticks() { # TARGET -> TICKS: utime + stime of its processes, in clock ticks
-  local pid line fields
-  TICKS=0
-  for pid in ${PROC_TREE[$1]}; do
-    read -r line <"/proc/$pid/stat" || continue
-    read -ra fields <<<"${line##*) }"
-    TICKS=$(( TICKS + fields[11] + fields[12] ))
-  done
-}
-proc_jit() { # TARGET -> JIT: clock ticks of the JVM's compiler threads, "-" for no JVM
-  local task comm line fields found=false
-  JIT=0
-  for task in /proc/"${PROC_TREE[$1]%% *}"/task/*; do
-    read -r comm <"$task/comm" 2>/dev/null || continue
-    [[ $comm == C[12]" CompilerThre"* ]] || continue
-    read -r line <"$task/stat" 2>/dev/null || continue
-    read -ra fields <<<"${line##*) }"
-    JIT=$(( JIT + fields[11] + fields[12] ))
-    found=true
-  done
-  $found || JIT=-
-}
-proc_rss() { # TARGET -> RSS: VmRSS of its processes, in KiB
-  local pid key value _
-  RSS=0
-  for pid in ${PROC_TREE[$1]}; do
-    while read -r key value _; do
-      if [[ $key == VmRSS: ]]; then RSS=$(( RSS + value )); break; fi
-    done <"/proc/$pid/status"
-  done
-}
 # served TARGET -> SERVED: requests completed so far where TARGET's slices are counted: the
 # upstream's stub_status (over bash's /dev/tcp), or the gateway's own counter.
 served() {
@@ -719,9 +697,6 @@ measure_interleaved() {
   exec {SLEEP_FD}<> <(:)
   for target in "${TARGETS[@]}"; do
     COUNT_FROM[$target]=$(scenario_setting "$target" INTERLEAVE_COUNT upstream)
-    if [[ -n ${TARGET_PID[$target]:-} ]]; then
-      PROC_TREE[$target]="${TARGET_PID[$target]} $(pgrep -P "${TARGET_PID[$target]}" || true)"
-    fi
     wrk_request "$target"
     # No timeouts: a paused wrk's clock runs on, so a request it sent before the pause would
     # time out while it waits for its turn.
@@ -793,22 +768,22 @@ measure_rounds() {
       # it spent on this round's requests (and on JIT and GC they caused).
       ticks_before=0 jit_before=-
       if [[ $target != direct ]]; then
-        ticks_before=$(cpu_ticks "${TARGET_PID[$target]}")
-        jit_before=$(jit_ticks "${TARGET_PID[$target]}")
+        proc_ticks "$target"; ticks_before=$TICKS
+        proc_jit "$target"; jit_before=$JIT
       fi
       wall_before=$EPOCHREALTIME
       run_wrk "$target" "$DURATION_S" "$WORK/$target.round$round.txt"
       wall_after=$EPOCHREALTIME
       rss=- cpu_s=- jit_ms=-
       if [[ $target != direct ]]; then
-        ticks_after=$(cpu_ticks "${TARGET_PID[$target]}")
-        jit_after=$(jit_ticks "${TARGET_PID[$target]}")
+        proc_ticks "$target"; ticks_after=$TICKS
+        proc_jit "$target"; jit_after=$JIT
         # A compiler thread the JVM retired in between takes its ticks with it: then no figure.
         if [[ $jit_before != - && $jit_after != - ]] && (( jit_after >= jit_before )); then
           jit_ms=$(( (jit_after - jit_before) * 1000 / CLK_TCK ))
         fi
         cpu_s=$(awk -v t=$(( ticks_after - ticks_before )) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
-        rss=$(rss_kib "${TARGET_PID[$target]}")
+        proc_rss "$target"; rss=$RSS
       fi
       wall_s=$(awk -v a="$wall_before" -v b="$wall_after" 'BEGIN { printf "%.3f", b - a }')
       read -r rps p50 p99 errors requests < <(parse_wrk "$WORK/$target.round$round.txt")
