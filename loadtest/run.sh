@@ -713,9 +713,7 @@ measure_interleaved() {
     done
     (( round < 1 )) || echo "loadtest: round $round/$ROUNDS done" >&2
   done
-  # wrk prints its summary on SIGINT.
-  for target in "${TARGETS[@]}"; do kill -CONT "${WRK_PID[$target]}"; kill -INT "${WRK_PID[$target]}"; done
-  for target in "${TARGETS[@]}"; do wait "${WRK_PID[$target]}" || true; done
+  for target in "${TARGETS[@]}"; do stop_wrk "${WRK_PID[$target]}"; done
 
   # One row per round and target for the report (the base's slices summed), wrk's errors in round 1.
   local errors requests counted
@@ -749,6 +747,22 @@ measure_interleaved() {
         print round[i], target[i], sprintf("%.3f", us[i] - ref), sprintf("%.4f", us[i] / ref)
       }
     }' "$SLOTS_TSV" >"$BRACKET_TSV"
+}
+
+# Ends a paused wrk early, with its summary printed. wrk's SIGINT handler only sets a flag, and the
+# kernel may hand a process's signal to any of its threads (right after SIGCONT, often not the
+# main one): then the worker stops but the main thread sleeps out the rest of -d (half an hour in
+# an interleaved run). So SIGINT goes again until wrk has exited (a zombie until waited for).
+stop_wrk() { # PID
+  local pid=$1 try state
+  kill -CONT "$pid" 2>/dev/null || true
+  for (( try = 0; try < 100; try++ )); do
+    kill -INT "$pid" 2>/dev/null || break
+    sleep 0.1
+    read -r _ _ state _ <"/proc/$pid/stat" 2>/dev/null || break
+    [[ $state != Z ]] || break
+  done
+  wait "$pid" || true
 }
 
 # Rounds: every target in turn, one wrk run each.
