@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -248,7 +248,7 @@ final class EventPipeline {
    * The callback of one sent record, and then what the sender reported for it: it queues itself
    * for the publisher thread, which applies it to the journal (one object per record, not two).
    */
-  private final class Sent implements BiConsumer<Event, Exception> {
+  private final class Sent implements Consumer<Exception> {
     private final Journal.Span span;
     private final boolean fromJournal;
     // Written before the queue hands this to the publisher thread, which reads it after.
@@ -260,7 +260,7 @@ final class EventPipeline {
     }
 
     @Override
-    public void accept(Event event, Exception failure) {
+    public void accept(Exception failure) {
       if (failure == null) {
         // Counted here, not on the publisher thread, so stall detection sees acknowledgements
         // even while the publisher is blocked in a send.

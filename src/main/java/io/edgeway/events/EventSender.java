@@ -1,7 +1,7 @@
 package io.edgeway.events;
 
 import java.time.Duration;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /** Where the pipeline sends events (Kafka in production; a fake in unit tests). */
 interface EventSender {
@@ -9,8 +9,10 @@ interface EventSender {
   /**
    * Sends asynchronously; {@code done} is called once with null (acknowledged) or the failure.
    * May throw (e.g. metadata not available within max.block) instead of calling {@code done}.
+   * Keeps no reference to {@code event} once it is encoded: thousands are in flight at a time, and
+   * every one still referenced when a young collection runs is copied by it.
    */
-  void send(Event event, BiConsumer<Event, Exception> done);
+  void send(Event event, Consumer<Exception> done);
 
   /** True when {@code failure} can never succeed on retry (the record itself is unacceptable). */
   boolean isPermanent(Exception failure);

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -69,7 +69,7 @@ final class KafkaSender implements EventSender {
   private Header time;
 
   @Override
-  public void send(Event e, BiConsumer<Event, Exception> done) {
+  public void send(Event e, Consumer<Exception> done) {
     RecordHeaders headers = new RecordHeaders();
     byte[] value;
     if (structured) {
@@ -88,7 +88,7 @@ final class KafkaSender implements EventSender {
       value = e.data();
     }
     producer.send(new ProducerRecord<>(e.topic(), null, e.timeMillis(), e.key(), value, headers),
-        (metadata, failure) -> done.accept(e, failure));
+        (metadata, failure) -> done.accept(failure));
   }
 
   @Override

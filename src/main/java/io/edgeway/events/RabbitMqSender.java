@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,7 @@ final class RabbitMqSender implements EventSender {
   private static final int MAX_ROUTING_KEY = 255;
 
   /** A message waiting for its confirm. */
-  private record Pending(Event event, BiConsumer<Event, Exception> done, long sentNanos) {}
+  private record Pending(Consumer<Exception> done, long sentNanos) {}
 
   /** The connection was lost or refused a message: not a verdict on the message itself. */
   static final class NotConfirmedException extends IOException {
@@ -71,7 +71,7 @@ final class RabbitMqSender implements EventSender {
       ConcurrentNavigableMap<Long, Pending> done = multiple ? pending.headMap(tag, true) : pending.subMap(tag, true, tag, true);
       for (Map.Entry<Long, Pending> e : done.entrySet()) {
         if (pending.remove(e.getKey()) != null) {
-          e.getValue().done().accept(e.getValue().event(), failure);
+          e.getValue().done().accept(failure);
         }
       }
     }
@@ -81,7 +81,7 @@ final class RabbitMqSender implements EventSender {
       for (Long tag : pending.keySet()) {
         Pending p = pending.remove(tag);
         if (p != null) {
-          p.done().accept(p.event(), failure);
+          p.done().accept(failure);
         }
       }
     }
@@ -110,13 +110,13 @@ final class RabbitMqSender implements EventSender {
   }
 
   @Override
-  public void send(Event e, BiConsumer<Event, Exception> done) {
+  public void send(Event e, Consumer<Exception> done) {
     if (blocked) {
       throw new IllegalStateException("RabbitMQ blocked the connection (resource alarm)");
     }
     Link l = connected();
     long tag = l.channel.getNextPublishSeqNo();
-    l.pending.put(tag, new Pending(e, done, System.nanoTime()));
+    l.pending.put(tag, new Pending(done, System.nanoTime()));
     try {
       l.channel.basicPublish(exchange(e), routingKey(e), false, properties(e), body(e));
     } catch (IOException | RuntimeException failure) {

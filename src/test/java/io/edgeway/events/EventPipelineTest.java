@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,16 +23,16 @@ class EventPipelineTest {
     volatile String rejectId;
 
     @Override
-    public void send(Event event, BiConsumer<Event, Exception> done) {
+    public void send(Event event, Consumer<Exception> done) {
       if (!up) {
         throw new IllegalStateException("metadata not available");
       }
       if (event.id().equals(rejectId)) {
-        done.accept(event, new PermanentFailure());
+        done.accept(new PermanentFailure());
         return;
       }
       delivered.add(event.id());
-      done.accept(event, null);
+      done.accept(null);
     }
 
     @Override
@@ -87,17 +87,17 @@ class EventPipelineTest {
   /** Accepts every send but acknowledges only when told: a broker that stalls without failing. */
   static final class StallingSender implements EventSender {
     final List<Event> sent = new CopyOnWriteArrayList<>();
-    final List<BiConsumer<Event, Exception>> callbacks = new CopyOnWriteArrayList<>();
+    final List<Consumer<Exception>> callbacks = new CopyOnWriteArrayList<>();
 
     @Override
-    public void send(Event event, BiConsumer<Event, Exception> done) {
+    public void send(Event event, Consumer<Exception> done) {
       sent.add(event);
       callbacks.add(done);
     }
 
     void acknowledgeAll() {
       for (int i = 0; i < sent.size(); i++) {
-        callbacks.get(i).accept(sent.get(i), null);
+        callbacks.get(i).accept(null);
       }
     }
 
@@ -143,15 +143,15 @@ class EventPipelineTest {
     volatile boolean flaky = true;
 
     @Override
-    public void send(Event event, BiConsumer<Event, Exception> done) {
+    public void send(Event event, Consumer<Exception> done) {
       int n = Integer.parseInt(event.id().substring(3));
       // Every third of the first 60 records fails once: each failure costs a back-off (100 ms).
       if (flaky && n < 60 && n % 3 == 0 && failedOnce.add(event.id())) {
-        done.accept(event, new IllegalStateException("not acknowledged"));
+        done.accept(new IllegalStateException("not acknowledged"));
         return;
       }
       delivered.add(event.id());
-      done.accept(event, null);
+      done.accept(null);
     }
 
     @Override
@@ -187,7 +187,7 @@ class EventPipelineTest {
     await(() -> stalled.sent.size() == 10);
     // The broker acknowledged the even ones before the stop; the odd ones were still out.
     for (int i = 0; i < 10; i += 2) {
-      stalled.callbacks.get(i).accept(stalled.sent.get(i), null);
+      stalled.callbacks.get(i).accept(null);
     }
     await(() -> first.stats().published.sum() == 5);
     first.stop().get(10, TimeUnit.SECONDS);
