@@ -759,7 +759,7 @@ stop_wrk() { # PID
   for (( try = 0; try < 100; try++ )); do
     kill -INT "$pid" 2>/dev/null || break
     sleep 0.1
-    read -r _ _ state _ <"/proc/$pid/stat" 2>/dev/null || break
+    read -r _ _ state _ 2>/dev/null <"/proc/$pid/stat" || break
     [[ $state != Z ]] || break
   done
   wait "$pid" || true
