@@ -479,14 +479,19 @@ to_ms() {
 CLK_TCK=$(getconf CLK_TCK)
 # CPU time of a proxy: utime + stime of its process and of its child processes (nginx's workers),
 # in clock ticks. /proc/PID/stat counts every thread of the process, the JIT compiler and GC too.
+stat_ticks() { # STAT_FILE -> STAT_TICKS: utime + stime of a /proc .../stat file; false if gone
+  local line fields
+  read -r line 2>/dev/null <"$1" || return 1
+  # Fields after the command name, which may hold spaces: state is 0, utime 11, stime 12.
+  read -ra fields <<<"${line##*) }"
+  STAT_TICKS=$(( fields[11] + fields[12] ))
+}
 proc_ticks() { # TARGET -> TICKS: utime + stime of its processes, in clock ticks
-  local pid line fields
+  local pid
   TICKS=0
   for pid in ${PROC_TREE[$1]}; do
-    read -r line <"/proc/$pid/stat" || continue
-    # Fields after the command name, which may hold spaces: state is 0, utime 11, stime 12.
-    read -ra fields <<<"${line##*) }"
-    TICKS=$(( TICKS + fields[11] + fields[12] ))
+    stat_ticks "/proc/$pid/stat" || continue
+    TICKS=$(( TICKS + STAT_TICKS ))
   done
 }
 # CPU time of a JVM's JIT compiler threads (C1 and C2); "-" for a process that has none (nginx,
@@ -494,14 +499,13 @@ proc_ticks() { # TARGET -> TICKS: utime + stime of its processes, in clock ticks
 # still compiles (after warm-up, or again after the target sat idle) has a longer tail: the report
 # shows it beside each round's p99.
 proc_jit() { # TARGET -> JIT: clock ticks of the JVM's compiler threads, "-" for no JVM
-  local task comm line fields found=false
+  local task comm found=false
   JIT=0
   for task in /proc/"${PROC_TREE[$1]%% *}"/task/*; do
     read -r comm <"$task/comm" 2>/dev/null || continue
     [[ $comm == C[12]" CompilerThre"* ]] || continue
-    read -r line <"$task/stat" 2>/dev/null || continue
-    read -ra fields <<<"${line##*) }"
-    JIT=$(( JIT + fields[11] + fields[12] ))
+    stat_ticks "$task/stat" || continue
+    JIT=$(( JIT + STAT_TICKS ))
     found=true
   done
   $found || JIT=-
@@ -753,12 +757,12 @@ measure_interleaved() {
 # kernel may hand a process's signal to any of its threads (right after SIGCONT, often not the
 # main one): then the worker stops but the main thread sleeps out the rest of -d (half an hour in
 # an interleaved run). So SIGINT goes again until wrk has exited (a zombie until waited for).
-stop_wrk() { # PID
+stop_wrk() { # PID (under --interleave: sleeps on its SLEEP_FD)
   local pid=$1 try state
   kill -CONT "$pid" 2>/dev/null || true
   for (( try = 0; try < 100; try++ )); do
     kill -INT "$pid" 2>/dev/null || break
-    sleep 0.1
+    read -rt 0.1 -u "$SLEEP_FD" _ || true
     read -r _ _ state _ 2>/dev/null <"/proc/$pid/stat" || break
     [[ $state != Z ]] || break
   done
